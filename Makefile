@@ -1,0 +1,66 @@
+# Territoires d'intégration — the two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install demo db serve test test-fast quality format browser-deps bench clean
+
+help:
+	@echo "make demo     installe tout, prépare la base SQLite et sert le site sur http://$(HOST):$(PORT)"
+	@echo "make test     installe ce qui manque et lance toute la suite de tests"
+	@echo "make quality  ruff, djlint, migrations à jour, mypy"
+
+$(UV):
+	@echo "Installation de uv (PyPI)…"
+	python3 -m pip install --user --quiet uv || python3 -m pip install --user --quiet --break-system-packages uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+install: .venv/.synced
+
+db: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) import_referential
+	$(MANAGE) seed_demo
+
+demo: db
+	@echo ""
+	@echo "Site : http://$(HOST):$(PORT)  (Ctrl-C pour arrêter)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+serve: install
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Debian's Chromium drives the browser tests (Playwright's own download does not work offline).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installation de Chromium (Debian)…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; }
+
+test: install browser-deps
+	$(UV) run --frozen pytest
+
+test-fast: install
+	$(UV) run --frozen pytest -m "not browser"
+
+quality: install
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen djlint --check --lint web/templates accounts/templates
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+	$(UV) run --frozen mypy
+
+format: install
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+	$(UV) run --frozen djlint --reformat web/templates accounts/templates
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

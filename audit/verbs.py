@@ -1,0 +1,18 @@
+"""French labels of the audit verbs. Each app adds its verbs here as it writes them."""
+
+VERB_LABELS: dict[str, str] = {
+    "referential.imported": "Référentiel importé",
+    "referential.authority_updated": "Collectivité mise à jour par l'import du référentiel",
+    "accounts.invitation_sent": "Invitation envoyée",
+    "accounts.invitation_accepted": "Invitation acceptée",
+    "accounts.invitation_revoked": "Invitation annulée",
+    "accounts.membership_added": "Rôle attribué",
+    "accounts.membership_removed": "Rôle retiré",
+    "accounts.user_deactivated": "Compte désactivé",
+    "accounts.user_reactivated": "Compte réactivé",
+    "accounts.user_created": "Compte créé",
+}
+
+
+def label_for(verb: str) -> str:
+    return VERB_LABELS.get(verb, verb)

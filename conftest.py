@@ -1,0 +1,63 @@
+"""Guard-rails for every test: no outbound network, the real referential loaded once.
+
+- Undefined template variables raise (config/settings/test.py) and warnings are errors
+  (pyproject.toml, filterwarnings).
+- Any socket connection to a host that is not this machine fails the test.
+- The 2026 referential is imported once per session into the test database; each test runs
+  in a transaction rolled back at its end, so the referential stays for the next one.
+"""
+
+import ipaddress
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+class OutboundNetworkForbidden(ConnectionRefusedError):
+    """Raised by any connection to a non-local address during tests (an OSError, so sockets get closed)."""
+
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_local(address: Any) -> bool:
+    if not isinstance(address, tuple):  # Unix socket path
+        return True
+    host = address[0]
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    if not _is_local(address):
+        raise OutboundNetworkForbidden(f"Outbound network access is forbidden in tests: {address!r}")
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: Any) -> Any:
+    if not _is_local(address):
+        raise OutboundNetworkForbidden(f"Outbound network access is forbidden in tests: {address!r}")
+    return _real_connect_ex(self, address)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_outbound_network() -> Iterator[None]:
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+    yield
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    from referential.importer import import_snapshot
+
+    with django_db_blocker.unblock():
+        import_snapshot()

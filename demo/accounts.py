@@ -1,0 +1,93 @@
+"""Demo accounts: one per role, on real territories (Isère, Grenoble-Alpes-Métropole, Rhône)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from accounts.enums import Role
+from accounts.models import Membership, User
+from accounts.services import add_membership
+from referential.enums import AuthorityKind
+from referential.models import Authority, Department, Operator
+
+DEMO_PASSWORD = "territoires-demo-2026"
+DEMO_DOMAIN = "demo.territoires-integration.fr"
+
+# A fictitious association for the opérateur account; its SIRET passes the Luhn check.
+DEMO_OPERATOR = {
+    "name": "Association Accueil et Parcours Isère (démonstration)",
+    "siret": "00000000000018",
+    "rna": "W381000001",
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    first_name: str
+    last_name: str
+    role: str
+    scope: str  # "national", "dep:38", "epci:<SIREN>", "operator"
+
+    @property
+    def address(self) -> str:
+        return f"{self.email}@{DEMO_DOMAIN}"
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("agent.grenoble", "Camille", "Martin", Role.AGENT, "epci:200040715"),
+    DemoAccount("operateur.isere", "Sami", "Benali", Role.OPERATOR, "operator"),
+    DemoAccount("instructeur.isere", "Julie", "Moreau", Role.INSTRUCTOR, "dep:38"),
+    DemoAccount("prefet.isere", "Laurent", "Bernard", Role.PREFECT, "dep:38"),
+    DemoAccount("instructeur.rhone", "Nadia", "Petit", Role.INSTRUCTOR, "dep:69"),
+    DemoAccount("diair", "Hélène", "Durand", Role.DIAIR, "national"),
+    DemoAccount("ministere", "Marc", "Lefebvre", Role.MINISTRY, "national"),
+    DemoAccount("admin", "Alice", "Roux", Role.ADMIN, "national"),
+]
+
+
+def _scope_kwargs(scope: str) -> dict[str, object]:
+    if scope == "national":
+        return {}
+    if scope == "operator":
+        operator, _ = Operator.objects.get_or_create(
+            siret=DEMO_OPERATOR["siret"],
+            defaults={
+                "name": DEMO_OPERATOR["name"],
+                "rna": DEMO_OPERATOR["rna"],
+                "department": Department.objects.get(code="38"),
+            },
+        )
+        return {"operator": operator}
+    level, code = scope.split(":")
+    if level == "dep":
+        return {"department": Department.objects.get(code=code)}
+    return {"authority": Authority.objects.get(kind=AuthorityKind.EPCI, siren=code)}
+
+
+@transaction.atomic
+def seed_demo_accounts() -> list[tuple[DemoAccount, bool]]:
+    """Create the demo accounts that are missing; returns each account and whether it was created."""
+    if not Department.objects.filter(code="38").exists():
+        raise CommandError("Le référentiel n'est pas importé : lancez d'abord « manage.py import_referential ».")
+    results = []
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.filter(email=account.address).first()
+        created = user is None
+        if user is None:
+            user = User.objects.create_user(
+                account.address,
+                DEMO_PASSWORD,
+                first_name=account.first_name,
+                last_name=account.last_name,
+                is_staff=account.role == Role.ADMIN,
+                is_superuser=account.role == Role.ADMIN,
+            )
+        scope = _scope_kwargs(account.scope)
+        if not Membership.objects.filter(user=user, role=account.role, **scope).exists():
+            add_membership(actor=None, user=user, role=account.role, **scope)  # type: ignore[arg-type]
+        results.append((account, created))
+    return results

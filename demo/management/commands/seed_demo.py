@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from accounts.enums import Role
+from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Crée les comptes de démonstration (un par rôle) ; sans effet s'ils existent déjà."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        results = seed_demo_accounts()
+        created = sum(1 for _, was_created in results if was_created)
+        self.stdout.write(f"Comptes de démonstration : {created} créé(s), {len(results) - created} déjà présent(s).")
+        self.stdout.write(f"Mot de passe de tous les comptes : {DEMO_PASSWORD}")
+        for account, _ in results:
+            self.stdout.write(f"  {Role(account.role).label:<24} {account.address}")

@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from referential.models import Authority, Department, Operator, ReferentialImport, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "zone"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "epci_nature", "insee_code", "siren", "population", "department"]
+    list_filter = ["kind", "epci_nature"]
+    search_fields = ["search_name", "insee_code", "siren"]
+    raw_id_fields = ["department", "region", "epci", "ept"]
+
+
+@admin.register(Operator)
+class OperatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "siret", "rna"]
+    search_fields = ["name", "siret", "rna"]
+
+
+@admin.register(ReferentialImport)
+class ReferentialImportAdmin(admin.ModelAdmin):
+    list_display = ["imported_at", "vintage", "source", "duration_seconds"]

@@ -1,0 +1,322 @@
+"""Import the Code officiel géographique snapshot shipped in referential/data/.
+
+`import_snapshot()` is idempotent: it compares the snapshot with the database and writes only
+differences (creations in bulk, updates in bulk, link rows added or removed). A second run on
+the same snapshot changes nothing and records nothing.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from audit.services import record_event
+from core.text import search_key
+from referential.enums import AuthorityKind, EpciNature
+from referential.models import (
+    Authority,
+    AuthorityDepartment,
+    Department,
+    Postcode,
+    ReferentialImport,
+    Region,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEFAULT_SNAPSHOT = DATA_DIR / "cog-2026.json.gz"
+
+# INSEE "type de nom en clair" (TNCC) -> the French link word: "Département de l'Isère".
+_LINK_WORDS = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'", 6: "des ", 7: "de las ", 8: "de los "}
+_ARTICLES = ("Le ", "La ", "Les ", "L'")
+
+# Départements whose council no longer exists as such: Corse (Collectivité de Corse, 2018),
+# Paris (Ville de Paris, 2019, the commune 75056), Martinique and Guyane (collectivités uniques).
+DEPARTMENTS_WITHOUT_COUNCIL = {"2A", "2B", "75", "972", "973"}
+# Régions whose council has a particular name; Mayotte's département exercises its powers.
+REGION_COUNCIL_NAMES = {
+    "94": "Collectivité de Corse",
+    "02": "Collectivité territoriale de Martinique",
+    "03": "Collectivité territoriale de Guyane",
+}
+REGIONS_WITHOUT_COUNCIL = {"06"}
+
+
+@dataclass
+class ImportReport:
+    vintage: str
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    links_added: int = 0
+    links_removed: int = 0
+    obsolete: int = 0
+    duration_seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return bool(sum(self.created.values()) or sum(self.updated.values()) or self.links_added or self.links_removed)
+
+    def summary(self) -> str:
+        def fmt(counter: Counter[str]) -> str:
+            return ", ".join(f"{k}: {v}" for k, v in sorted(counter.items()) if v) or "aucune"
+
+        return (
+            f"Référentiel {self.vintage} : créations {fmt(self.created)} ; mises à jour {fmt(self.updated)} ; "
+            f"liens ajoutés {self.links_added}, retirés {self.links_removed} ; "
+            f"absents du millésime (conservés) {self.obsolete} ; en {self.duration_seconds:.1f} s."
+        )
+
+
+def council_name(name: str, liaison: int, prefix: str) -> str:
+    bare = name
+    for article in _ARTICLES:
+        if name.startswith(article):
+            bare = name[len(article) :]
+            break
+    return f"{prefix} {_LINK_WORDS.get(liaison, 'de ')}{bare}"
+
+
+def load_snapshot(path: Path = DEFAULT_SNAPSHOT) -> dict[str, Any]:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        data: dict[str, Any] = json.load(handle)
+    return data
+
+
+def import_snapshot(path: Path = DEFAULT_SNAPSHOT) -> ImportReport:
+    started = time.monotonic()
+    data = load_snapshot(path)
+    report = ImportReport(vintage=data["vintage"])
+    with transaction.atomic():
+        regions = _sync_simple(Region, data["regions"], ["name", "zone"], report, lambda r: {})
+        departments = _sync_simple(
+            Department,
+            data["departements"],
+            ["name", "zone", "region_id"],
+            report,
+            lambda d: {"region_id": regions[d["region"]].pk},
+        )
+        _sync_authorities(data, regions, departments, report)
+        report.duration_seconds = time.monotonic() - started
+        report.counts = referential_counts()
+        if report.changed:
+            ReferentialImport.objects.create(
+                vintage=data["vintage"],
+                source=data["source"],
+                counts=report.counts,
+                duration_seconds=report.duration_seconds,
+            )
+            record_event(actor=None, verb="referential.imported", target=None, details={"summary": report.summary()})
+    return report
+
+
+def referential_counts() -> dict[str, int]:
+    by_kind = Counter(Authority.objects.values_list("kind", flat=True).order_by())
+    by_nature = Counter(
+        Authority.objects.filter(kind=AuthorityKind.EPCI).values_list("epci_nature", flat=True).order_by()
+    )
+    return {
+        "regions": Region.objects.count(),
+        "departements": Department.objects.count(),
+        "communes": by_kind[AuthorityKind.COMMUNE],
+        "epci": sum(n for nature, n in by_nature.items() if nature != EpciNature.EPT),
+        "ept": by_nature[EpciNature.EPT],
+        "departements_collectivites": by_kind[AuthorityKind.DEPARTEMENT],
+        "regions_collectivites": by_kind[AuthorityKind.REGION],
+    }
+
+
+def _sync_simple(
+    model: Any, rows: list[dict[str, Any]], fields: list[str], report: ImportReport, extra: Any
+) -> dict[str, Any]:
+    existing = {obj.code: obj for obj in model.objects.all()}
+    to_create, to_update = [], []
+    for row in rows:
+        values = {"name": row["name"], "zone": row["zone"], **extra(row)}
+        obj = existing.get(row["code"])
+        if obj is None:
+            obj = model(code=row["code"], **values)
+            to_create.append(obj)
+            existing[row["code"]] = obj
+        elif any(getattr(obj, f) != values[f] for f in fields):
+            for f in fields:
+                setattr(obj, f, values[f])
+            to_update.append(obj)
+    label = str(model._meta.verbose_name)
+    model.objects.bulk_create(to_create)
+    model.objects.bulk_update(to_update, fields)
+    report.created[label] += len(to_create)
+    report.updated[label] += len(to_update)
+    if to_create and not all(obj.pk for obj in to_create):  # SQLite < 3.35 does not return ids
+        existing = {obj.code: obj for obj in model.objects.all()}
+    return existing
+
+
+def _sync_authorities(
+    data: dict[str, Any], regions: dict[str, Region], departments: dict[str, Department], report: ImportReport
+) -> None:
+    commune_rows = {c["code"]: c for c in data["communes"]}
+    population_by_dep: Counter[str] = Counter()
+    for commune in data["communes"]:
+        population_by_dep[commune["departement"]] += commune["population"] or 0
+
+    # Desired state, keyed by (kind, natural key).
+    desired: dict[tuple[str, str], dict[str, Any]] = {}
+    spans: dict[tuple[str, str], set[str]] = {}
+    for commune in data["communes"]:
+        dep = departments[commune["departement"]]
+        key = (AuthorityKind.COMMUNE.value, commune["code"])
+        desired[key] = {
+            "kind": AuthorityKind.COMMUNE,
+            "insee_code": commune["code"],
+            "name": commune["name"],
+            "siren": commune["siren"],
+            "epci_nature": "",
+            "population": commune["population"],
+            "department_id": dep.pk,
+            "region_id": dep.region_id,
+        }
+        spans[key] = {commune["departement"]}
+    membership: dict[str, dict[str, str]] = {"epci": {}, "ept": {}}
+    for epci in data["epci"]:
+        member_deps: Counter[str] = Counter()
+        for code in epci["members"]:
+            member_deps[commune_rows[code]["departement"]] += (commune_rows[code]["population"] or 0) + 1
+            membership["ept" if epci["nature"] == EpciNature.EPT else "epci"][code] = epci["siren"]
+        main_dep = departments[member_deps.most_common(1)[0][0]]
+        key = (AuthorityKind.EPCI.value, epci["siren"])
+        desired[key] = {
+            "kind": AuthorityKind.EPCI,
+            "insee_code": "",
+            "name": epci["name"],
+            "siren": epci["siren"],
+            "epci_nature": epci["nature"],
+            "population": epci["population"],
+            "department_id": main_dep.pk,
+            "region_id": main_dep.region_id,
+        }
+        spans[key] = set(member_deps)
+    for dep_row in data["departements"]:
+        if dep_row["code"] in DEPARTMENTS_WITHOUT_COUNCIL:
+            continue
+        dep = departments[dep_row["code"]]
+        key = (AuthorityKind.DEPARTEMENT.value, dep_row["code"])
+        desired[key] = {
+            "kind": AuthorityKind.DEPARTEMENT,
+            "insee_code": dep_row["code"],
+            "name": council_name(dep_row["name"], dep_row["liaison"], "Département"),
+            "siren": "",
+            "epci_nature": "",
+            "population": population_by_dep[dep_row["code"]],
+            "department_id": dep.pk,
+            "region_id": dep.region_id,
+        }
+        spans[key] = {dep_row["code"]}
+    for region_row in data["regions"]:
+        if region_row["code"] in REGIONS_WITHOUT_COUNCIL:
+            continue
+        region = regions[region_row["code"]]
+        region_deps = {d["code"] for d in data["departements"] if d["region"] == region_row["code"]}
+        key = (AuthorityKind.REGION.value, region_row["code"])
+        desired[key] = {
+            "kind": AuthorityKind.REGION,
+            "insee_code": region_row["code"],
+            "name": REGION_COUNCIL_NAMES.get(region_row["code"]) or f"Région {region_row['name']}",
+            "siren": "",
+            "epci_nature": "",
+            "population": sum(population_by_dep[d] for d in region_deps),
+            "department_id": None,
+            "region_id": region.pk,
+        }
+        spans[key] = region_deps
+    for values in desired.values():
+        values["search_name"] = search_key(values["name"])
+
+    # Groupings, départements and régions first, so that communes are written with their EPCI.
+    is_commune = lambda key: key[0] == AuthorityKind.COMMUNE  # noqa: E731
+    ids = _sync_authority_rows({k: v for k, v in desired.items() if not is_commune(k)}, report)
+    for key, values in desired.items():
+        if is_commune(key):
+            code = values["insee_code"]
+            values["epci_id"] = ids.get((AuthorityKind.EPCI.value, membership["epci"].get(code, "")))
+            values["ept_id"] = ids.get((AuthorityKind.EPCI.value, membership["ept"].get(code, "")))
+    ids.update(_sync_authority_rows({k: v for k, v in desired.items() if is_commune(k)}, report))
+
+    # Authority -> départements it spans
+    dep_ids = {code: dep.pk for code, dep in departments.items()}
+    want_spans = {(ids[key], dep_ids[code]) for key, codes in spans.items() for code in codes}
+    have_spans = set(AuthorityDepartment.objects.values_list("authority_id", "department_id"))
+    _apply_link_diff(AuthorityDepartment, "authority_id", "department_id", want_spans, have_spans, report)
+
+    # Postcodes
+    want_postcodes = {
+        (ids[(AuthorityKind.COMMUNE.value, c["code"])], postcode)
+        for c in data["communes"]
+        for postcode in c["postcodes"]
+    }
+    have_postcodes = set(Postcode.objects.values_list("authority_id", "code"))
+    _apply_link_diff(Postcode, "authority_id", "code", want_postcodes, have_postcodes, report)
+
+
+def _natural_key(obj: Authority) -> tuple[str, str]:
+    return (obj.kind, obj.siren if obj.kind == AuthorityKind.EPCI else obj.insee_code)
+
+
+def _sync_authority_rows(
+    desired: dict[tuple[str, str], dict[str, Any]], report: ImportReport
+) -> dict[tuple[str, str], int]:
+    """Create or update the authorities of `desired`; return their ids by natural key."""
+    kinds = {key[0] for key in desired}
+    existing = {_natural_key(a): a for a in Authority.objects.filter(kind__in=kinds)}
+    report.obsolete += len(set(existing) - set(desired))
+    to_create, to_update = [], []
+    for key, values in desired.items():
+        obj = existing.get(key)
+        if obj is None:
+            to_create.append(Authority(**values))
+            continue
+        changes = {f: (getattr(obj, f), new) for f, new in values.items() if getattr(obj, f) != new}
+        if changes:
+            for f, (_, new) in changes.items():
+                setattr(obj, f, new)
+            to_update.append((obj, changes))
+    Authority.objects.bulk_create(to_create, batch_size=2000)
+    if to_update:
+        fields = sorted({f for _, changes in to_update for f in changes})
+        Authority.objects.bulk_update([obj for obj, _ in to_update], fields, batch_size=500)
+    for obj, changes in to_update:
+        report.updated[f"collectivité {obj.kind}"] += 1
+        record_event(
+            actor=None,
+            verb="referential.authority_updated",
+            target=obj,
+            details={f: f"{old} → {new}" for f, (old, new) in changes.items()},
+        )
+    for obj in to_create:
+        report.created[f"collectivité {obj.kind}"] += 1
+    return {
+        _natural_key(a): a.pk
+        for a in Authority.objects.filter(kind__in=kinds).only("pk", "kind", "siren", "insee_code")
+    }
+
+
+def _apply_link_diff(
+    model: Any, left: str, right: str, want: set[tuple[Any, Any]], have: set[tuple[Any, Any]], report: ImportReport
+) -> None:
+    added = want - have
+    removed = have - want
+    model.objects.bulk_create([model(**{left: a, right: b}) for a, b in added], batch_size=5000)
+    if removed:
+        by_left: defaultdict[Any, list[Any]] = defaultdict(list)
+        for a, b in removed:
+            by_left[a].append(b)
+        for a, values in by_left.items():
+            model.objects.filter(**{left: a, f"{right}__in": values}).delete()
+    report.links_added += len(added)
+    report.links_removed += len(removed)

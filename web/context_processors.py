@@ -1,0 +1,34 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from accounts.enums import Role
+
+STATE_ROLES = (Role.INSTRUCTOR, Role.PREFECT, Role.DIAIR, Role.MINISTRY, Role.ADMIN)
+
+
+def nav_items_for(user: Any) -> list[tuple[str, str]]:
+    """The main navigation: what this user's roles give access to, in a stable order."""
+    if not user.is_authenticated:
+        return [("Le programme", reverse("web:home")), ("Vos contacts", reverse("web:home") + "#contacts")]
+    items = [("Tableau de bord", reverse("web:dashboard"))]
+    if user.has_role(Role.AGENT, *STATE_ROLES):
+        items.append(("Collectivités", reverse("web:authority_search")))
+    if user.has_role(*STATE_ROLES) or user.has_role(Role.AGENT):
+        items.append(("Départements", reverse("web:department_list")))
+    if user.has_role(Role.ADMIN):
+        items.append(("Utilisateurs", reverse("web:user_list")))
+    if user.has_role(Role.ADMIN, Role.PREFECT):
+        items.append(("Invitations", reverse("web:invitation_list")))
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    path = request.path
+    items = []
+    for label, url in nav_items_for(request.user):
+        bare = url.split("#")[0]
+        current = path == bare or (bare != "/" and "#" not in url and path.startswith(bare))
+        items.append({"label": label, "url": url, "current": current})
+    return {"nav_items": items}

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from dsfr.forms import DsfrBaseForm
+
+from accounts.enums import PREFECT_INVITABLE_ROLES, ROLE_SCOPES, Role, ScopeLevel
+from referential.models import Department, Operator, Region
+from web.forms.picker import AuthorityPickerField
+
+
+class LoginForm(DsfrBaseForm, AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Adresse électronique ou mot de passe incorrect.",
+        "inactive": "Ce compte est désactivé. Contactez votre administrateur.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Adresse électronique"
+        self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        self.fields["password"].label = "Mot de passe"
+
+
+class ScopeForm(DsfrBaseForm):
+    """A role and the scope it is held in; the scope fields that the role does not use stay empty."""
+
+    role = forms.ChoiceField(label="Rôle", choices=Role.choices)
+    authority = AuthorityPickerField(
+        label="Collectivité",
+        required=False,
+        help_text="Pour un agent de collectivité : nom, code INSEE, SIREN ou code postal.",
+    )
+    operator = forms.ModelChoiceField(
+        label="Opérateur", queryset=Operator.objects.all(), required=False, help_text="Pour un opérateur."
+    )
+    department = forms.ModelChoiceField(
+        label="Département",
+        queryset=Department.objects.all(),
+        required=False,
+        help_text="Pour un instructeur ou un préfet de département.",
+    )
+    region = forms.ModelChoiceField(
+        label="Région", queryset=Region.objects.all(), required=False, help_text="Pour un préfet de région."
+    )
+
+    SCOPE_FIELDS = {
+        ScopeLevel.AUTHORITY: "authority",
+        ScopeLevel.OPERATOR: "operator",
+        ScopeLevel.DEPARTMENT: "department",
+        ScopeLevel.REGION: "region",
+    }
+
+    def __init__(self, *args: Any, allowed_roles: tuple[str, ...] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if allowed_roles is not None:
+            self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in allowed_roles]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        role = cleaned.get("role")
+        if not role:
+            return cleaned
+        levels = ROLE_SCOPES[role]
+        given = [level for level, name in self.SCOPE_FIELDS.items() if cleaned.get(name)]
+        role_label = Role(role).label.lower()
+        if ScopeLevel.NATIONAL in levels:
+            for level in given:
+                self.add_error(self.SCOPE_FIELDS[level], f"Le rôle {role_label} est national : laissez ce champ vide.")
+            return cleaned
+        extra = [level for level in given if level not in levels]
+        for level in extra:
+            self.add_error(self.SCOPE_FIELDS[level], f"Ce champ ne s'applique pas au rôle {role_label}.")
+        fitting = [level for level in given if level in levels]
+        if not fitting and not extra:
+            field = self.SCOPE_FIELDS[levels[0]]
+            if field not in self.errors:
+                names = " ou ".join(self.fields[self.SCOPE_FIELDS[lvl]].label.lower() for lvl in levels)  # type: ignore[union-attr]
+                self.add_error(field, f"Indiquez le périmètre du rôle {role_label} : {names}.")
+        elif len(fitting) > 1:
+            self.add_error(self.SCOPE_FIELDS[fitting[1]], "Un rôle s'exerce sur un seul périmètre : choisissez-en un.")
+        return cleaned
+
+    def scope_kwargs(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in self.SCOPE_FIELDS.values()}
+
+
+class InvitationForm(ScopeForm):
+    email = forms.EmailField(label="Adresse électronique")
+    first_name = forms.CharField(label="Prénom", max_length=150, required=False)
+    last_name = forms.CharField(label="Nom", max_length=150, required=False)
+
+    field_order = ["email", "first_name", "last_name", "role", "authority", "operator", "department", "region"]
+
+    @classmethod
+    def for_actor(cls, actor: Any, *args: Any, **kwargs: Any) -> InvitationForm:
+        allowed = None if actor.has_role(Role.ADMIN) else PREFECT_INVITABLE_ROLES
+        form = cls(*args, allowed_roles=allowed, **kwargs)
+        if allowed is not None:
+            form.fields["department"].queryset = Department.objects.for_user(actor)  # type: ignore[attr-defined]
+            for name in ("operator", "region"):
+                del form.fields[name]
+        return form
+
+    def clean(self) -> dict[str, Any]:
+        for name in ("operator", "region"):
+            if name not in self.fields:
+                self.cleaned_data[name] = None
+        return super().clean()
+
+
+class AcceptInvitationForm(DsfrBaseForm):
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    password1 = forms.CharField(
+        label="Mot de passe",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Au moins 12 caractères, pas uniquement des chiffres, pas trop courant.",
+    )
+    password2 = forms.CharField(
+        label="Confirmation du mot de passe", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+        elif first:
+            try:
+                from accounts.models import User
+
+                password_validation.validate_password(
+                    first,
+                    User(
+                        email=self.email,
+                        first_name=cleaned.get("first_name", ""),
+                        last_name=cleaned.get("last_name", ""),
+                    ),
+                )
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class UserFilterForm(DsfrBaseForm):
+    q = forms.CharField(label="Rechercher", required=False, help_text="Nom ou adresse électronique")
+    role = forms.ChoiceField(label="Rôle", required=False, choices=[("", "Tous les rôles"), *Role.choices])
