@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+
 class OutboundNetworkForbidden(ConnectionRefusedError):
     """Raised by any connection to a non-local address during tests (an OSError, so sockets get closed)."""
 

@@ -4,14 +4,14 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from accounts.models import Invitation, Membership, User
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, User]):
     model = Membership
     extra = 0
     raw_id_fields = ["authority", "operator", "department", "region"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
@@ -26,7 +26,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(admin.ModelAdmin[Invitation]):
     list_display = ["email", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
     readonly_fields = ["token_hash"]
     raw_id_fields = ["authority", "operator", "department", "region", "invited_by"]

@@ -4,19 +4,19 @@ from referential.models import Authority, Department, Operator, ReferentialImpor
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(admin.ModelAdmin[Region]):
     list_display = ["code", "name", "zone"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(admin.ModelAdmin[Department]):
     list_display = ["code", "name", "region"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Authority)
-class AuthorityAdmin(admin.ModelAdmin):
+class AuthorityAdmin(admin.ModelAdmin[Authority]):
     list_display = ["name", "kind", "epci_nature", "insee_code", "siren", "population", "department"]
     list_filter = ["kind", "epci_nature"]
     search_fields = ["search_name", "insee_code", "siren"]
@@ -24,11 +24,11 @@ class AuthorityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Operator)
-class OperatorAdmin(admin.ModelAdmin):
+class OperatorAdmin(admin.ModelAdmin[Operator]):
     list_display = ["name", "siret", "rna"]
     search_fields = ["name", "siret", "rna"]
 
 
 @admin.register(ReferentialImport)
-class ReferentialImportAdmin(admin.ModelAdmin):
+class ReferentialImportAdmin(admin.ModelAdmin[ReferentialImport]):
     list_display = ["imported_at", "vintage", "source", "duration_seconds"]

@@ -239,14 +239,13 @@ def _sync_authorities(
         values["search_name"] = search_key(values["name"])
 
     # Groupings, départements and régions first, so that communes are written with their EPCI.
-    is_commune = lambda key: key[0] == AuthorityKind.COMMUNE  # noqa: E731
-    ids = _sync_authority_rows({k: v for k, v in desired.items() if not is_commune(k)}, report)
-    for key, values in desired.items():
-        if is_commune(key):
-            code = values["insee_code"]
-            values["epci_id"] = ids.get((AuthorityKind.EPCI.value, membership["epci"].get(code, "")))
-            values["ept_id"] = ids.get((AuthorityKind.EPCI.value, membership["ept"].get(code, "")))
-    ids.update(_sync_authority_rows({k: v for k, v in desired.items() if is_commune(k)}, report))
+    communes = {k: v for k, v in desired.items() if k[0] == AuthorityKind.COMMUNE}
+    ids = _sync_authority_rows({k: v for k, v in desired.items() if k not in communes}, report)
+    for values in communes.values():
+        code = values["insee_code"]
+        values["epci_id"] = ids.get((AuthorityKind.EPCI.value, membership["epci"].get(code, "")))
+        values["ept_id"] = ids.get((AuthorityKind.EPCI.value, membership["ept"].get(code, "")))
+    ids.update(_sync_authority_rows(communes, report))
 
     # Authority -> départements it spans
     dep_ids = {code: dep.pk for code, dep in departments.items()}

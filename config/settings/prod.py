@@ -1,6 +1,7 @@
 """Production: every secret and host comes from the environment; HTTPS only."""
 
 from config.settings.base import *  # noqa: F403
+from config.settings.base import MIDDLEWARE
 from config.settings.env import env_bool, env_int, env_list, env_str
 
 DEBUG = False
@@ -28,6 +29,9 @@ MAILERS = {
         },
     }
 }
+
+# Static files are served by WhiteNoise from STATIC_ROOT (run `manage.py collectstatic` at deploy).
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
