@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
 from core.text import PREFIX_SENTINEL, search_key
 from referential.enums import AuthorityKind, EpciNature, Zone
@@ -84,6 +84,9 @@ class AuthorityQuerySet(models.QuerySet["Authority"]):
         if not text:
             return []
         compact = text.replace(" ", "")
+        # An exact code comes before the other matches (63113 is Clermont-Ferrand's INSEE code
+        # and Picherande's postcode).
+        rank: Case | Value = Value(1)
         if compact.isdigit() or (len(compact) in (2, 3, 5) and compact[:2].upper() in ("2A", "2B")):
             code = compact.upper()
             if len(code) == 9:
@@ -91,12 +94,14 @@ class AuthorityQuerySet(models.QuerySet["Authority"]):
             else:
                 by_postcode = Postcode.objects.filter(code=code).values("authority_id")
                 matches = self.filter(Q(insee_code=code) | Q(pk__in=by_postcode))
+                rank = Case(When(insee_code=code, then=Value(0)), default=Value(1))
         else:
             key = search_key(text)
             if not key:
                 return []
             matches = self.filter(search_name__gte=key, search_name__lt=key + PREFIX_SENTINEL)
-        return list(matches.select_related("department").order_by("-population", "name", "pk")[:limit])
+        ordered = matches.alias(rank=rank).select_related("department").order_by("rank", "-population", "name", "pk")
+        return list(ordered[:limit])
 
 
 class Authority(models.Model):

@@ -18,6 +18,11 @@ def test_picker_finds_clermont_ferrand(query):
     assert "Clermont-Ferrand" in names
 
 
+def test_exact_insee_code_comes_before_a_postcode():
+    results = Authority.objects.search("63113")
+    assert [a.name for a in results] == ["Clermont-Ferrand", "Picherande"]
+
+
 def test_accents_are_ignored():
     names = [a.name for a in Authority.objects.search("evry courcouronnes")]
     assert "Évry-Courcouronnes" in names

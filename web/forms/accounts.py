@@ -5,14 +5,14 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from dsfr.forms import DsfrBaseForm
 
 from accounts.enums import PREFECT_INVITABLE_ROLES, ROLE_SCOPES, Role, ScopeLevel
 from referential.models import Department, Operator, Region
+from web.forms.base import SiteForm
 from web.forms.picker import AuthorityPickerField
 
 
-class LoginForm(DsfrBaseForm, AuthenticationForm):
+class LoginForm(SiteForm, AuthenticationForm):
     error_messages = {
         "invalid_login": "Adresse électronique ou mot de passe incorrect.",
         "inactive": "Ce compte est désactivé. Contactez votre administrateur.",
@@ -25,7 +25,7 @@ class LoginForm(DsfrBaseForm, AuthenticationForm):
         self.fields["password"].label = "Mot de passe"
 
 
-class ScopeForm(DsfrBaseForm):
+class ScopeForm(SiteForm):
     """A role and the scope it is held in; the scope fields that the role does not use stay empty."""
 
     role = forms.ChoiceField(label="Rôle", choices=Role.choices)
@@ -112,7 +112,7 @@ class InvitationForm(ScopeForm):
         return super().clean()
 
 
-class AcceptInvitationForm(DsfrBaseForm):
+class AcceptInvitationForm(SiteForm):
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
     password1 = forms.CharField(
@@ -150,6 +150,6 @@ class AcceptInvitationForm(DsfrBaseForm):
         return cleaned
 
 
-class UserFilterForm(DsfrBaseForm):
+class UserFilterForm(SiteForm):
     q = forms.CharField(label="Rechercher", required=False, help_text="Nom ou adresse électronique")
     role = forms.ChoiceField(label="Rôle", required=False, choices=[("", "Tous les rôles"), *Role.choices])

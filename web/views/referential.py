@@ -48,7 +48,7 @@ def authority_picker(request: HttpRequest) -> HttpResponse:
     query = request.GET.get(field, "")[:100]
     candidates = Authority.objects.search(query, limit=20) if query.strip() else []
     context = {"candidates": candidates, "chosen": None, "field_name": field, "searched": bool(query.strip())}
-    return render(request, "web/widgets/authority_picker_results.html", context)
+    return render(request, "web/widgets/authority_picker.html#results", context)
 
 
 def department_list(request: HttpRequest) -> HttpResponse:
