@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import Invitation, Membership, User
+from audit.admin import AuditedModelAdmin
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
@@ -11,7 +12,7 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin[User]):
+class UserAdmin(AuditedModelAdmin[User], BaseUserAdmin[User]):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
@@ -26,7 +27,7 @@ class UserAdmin(BaseUserAdmin[User]):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin[Invitation]):
+class InvitationAdmin(AuditedModelAdmin[Invitation]):
     list_display = ["email", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
     readonly_fields = ["token_hash"]
     raw_id_fields = ["authority", "operator", "department", "region", "invited_by"]

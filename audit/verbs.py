@@ -11,6 +11,9 @@ VERB_LABELS: dict[str, str] = {
     "accounts.user_deactivated": "Compte désactivé",
     "accounts.user_reactivated": "Compte réactivé",
     "accounts.user_created": "Compte créé",
+    "admin.added": "Créé dans l'administration Django",
+    "admin.changed": "Modifié dans l'administration Django",
+    "admin.deleted": "Supprimé dans l'administration Django",
 }
 
 

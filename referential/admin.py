@@ -1,22 +1,23 @@
 from django.contrib import admin
 
+from audit.admin import AuditedModelAdmin
 from referential.models import Authority, Department, Operator, ReferentialImport, Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin[Region]):
+class RegionAdmin(AuditedModelAdmin[Region]):
     list_display = ["code", "name", "zone"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin[Department]):
+class DepartmentAdmin(AuditedModelAdmin[Department]):
     list_display = ["code", "name", "region"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Authority)
-class AuthorityAdmin(admin.ModelAdmin[Authority]):
+class AuthorityAdmin(AuditedModelAdmin[Authority]):
     list_display = ["name", "kind", "epci_nature", "insee_code", "siren", "population", "department"]
     list_filter = ["kind", "epci_nature"]
     search_fields = ["search_name", "insee_code", "siren"]
@@ -24,11 +25,11 @@ class AuthorityAdmin(admin.ModelAdmin[Authority]):
 
 
 @admin.register(Operator)
-class OperatorAdmin(admin.ModelAdmin[Operator]):
+class OperatorAdmin(AuditedModelAdmin[Operator]):
     list_display = ["name", "siret", "rna"]
     search_fields = ["name", "siret", "rna"]
 
 
 @admin.register(ReferentialImport)
-class ReferentialImportAdmin(admin.ModelAdmin[ReferentialImport]):
+class ReferentialImportAdmin(AuditedModelAdmin[ReferentialImport]):
     list_display = ["imported_at", "vintage", "source", "duration_seconds"]
