@@ -28,7 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     path = request.path
     items = []
     for label, url in nav_items_for(request.user):
-        bare = url.split("#")[0]
-        current = path == bare or (bare != "/" and "#" not in url and path.startswith(bare))
+        # A link to a section of a page (#contacts) is never "the current page".
+        current = "#" not in url and (path == url or (url != "/" and path.startswith(url)))
         items.append({"label": label, "url": url, "current": current})
     return {"nav_items": items}
