@@ -148,3 +148,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
+
+# django-dsfr: mark optional fields "(facultatif)" rather than required ones, as the DSFR now
+# recommends. Read by its template tag; web.forms.base.SiteForm avoids its per-render warning.
+DSFR_MARK_OPTIONAL_FIELDS = True

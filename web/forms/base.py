@@ -7,8 +7,9 @@ from dsfr.forms import DsfrBaseForm
 class SiteForm(DsfrBaseForm):
     """Every form of the site: DSFR rendering, optional fields marked "facultatif" as the DSFR recommends.
 
-    django-dsfr 3.x warns on every render until its next major version flips the default; the
-    context variable it documents is set here instead of the transitional setting.
+    The setting DSFR_MARK_OPTIONAL_FIELDS turns the marking on (django-dsfr's template tag reads it);
+    DsfrBaseForm.get_context() would warn about that transitional setting on every render, so the
+    plain Django form context is used, with the variable django-dsfr documents for single forms.
     """
 
     def get_context(self) -> dict[str, Any]:
