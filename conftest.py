@@ -62,3 +62,9 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 
     with django_db_blocker.unblock():
         import_snapshot()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the browser tests last: Playwright's sync API keeps an event loop running in this thread
+    for the rest of the session, and Django then refuses database calls from "async" code."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

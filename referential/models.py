@@ -65,14 +65,16 @@ class Department(models.Model):
 
 class AuthorityQuerySet(models.QuerySet["Authority"]):
     def for_user(self, user: Any) -> AuthorityQuerySet:
-        """Collectivités a user may open: their own, or those of their département or région."""
+        """Collectivités a user may open: their own (with an EPCI's member communes), or those of
+        their département or région."""
         scope = scope_of(user)
         if scope.national:
             return self
         in_territory = AuthorityDepartment.objects.filter(authority=OuterRef("pk")).filter(
             Q(department_id__in=scope.department_ids) | Q(department__region_id__in=scope.region_ids)
         )
-        return self.filter(Q(pk__in=scope.authority_ids) | Exists(in_territory))
+        own = scope.authority_ids
+        return self.filter(Q(pk__in=own) | Q(epci_id__in=own) | Q(ept_id__in=own) | Exists(in_territory))
 
     def search(self, query: str, *, limit: int = 20) -> list[Authority]:
         """Find collectivités by name (accents and case ignored), INSEE code, SIREN or postcode.
@@ -80,7 +82,8 @@ class AuthorityQuerySet(models.QuerySet["Authority"]):
         Every branch is answered from an index: exact codes, or a prefix range on `search_name`.
         Largest populations first, so that "Saint" offers the towns people mean.
         """
-        text = query.strip()
+        # PostgreSQL refuses NUL characters in query parameters ("2A\x00" would reach the code branch).
+        text = query.replace("\x00", "").strip()
         if not text:
             return []
         compact = text.replace(" ", "")

@@ -22,7 +22,9 @@ def admin_client(client):
 
 
 def test_htmx_fragment_offers_radio_buttons(admin_client):
-    response = admin_client.get(reverse("web:authority_picker"), {"field": "authority", "authority": "clermont ferrand"})
+    response = admin_client.get(
+        reverse("web:authority_picker"), {"field": "authority", "authority": "clermont ferrand"}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     clermont = Authority.objects.get(insee_code="63113", kind="commune")

@@ -22,7 +22,12 @@ def test_f01_two_instruments_ctai_and_ptai(home):
 
 def test_f04_f05_f06_definitions_of_primo_arrivant_and_bpi(home):
     assert "ressortissant d'un pays tiers à l'Union européenne" in home
-    for excluded in ("étudiants internationaux", "demandeurs d'asile", "mineurs non accompagnés", "situation irrégulière"):
+    for excluded in (
+        "étudiants internationaux",
+        "demandeurs d'asile",
+        "mineurs non accompagnés",
+        "situation irrégulière",
+    ):
         assert excluded in home
     assert "statut de réfugié" in home
     assert "protection subsidiaire" in home

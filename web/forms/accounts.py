@@ -13,10 +13,8 @@ from web.forms.picker import AuthorityPickerField
 
 
 class LoginForm(SiteForm, AuthenticationForm):
-    error_messages = {
-        "invalid_login": "Adresse électronique ou mot de passe incorrect.",
-        "inactive": "Ce compte est désactivé. Contactez votre administrateur.",
-    }
+    # A deactivated account is refused by the authentication backend itself, with this same message.
+    error_messages = {"invalid_login": "Adresse électronique ou mot de passe incorrect."}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -65,12 +65,12 @@ class AuthorityPickerField(forms.Field):
     def clean(self, value: Any) -> Authority | None:
         text, chosen_id = value if isinstance(value, tuple) else (str(value or ""), "")
         widget: AuthorityPickerWidget = self.widget  # type: ignore[assignment]
-        if chosen_id.isdigit():
+        if chosen_id.isascii() and chosen_id.isdigit():  # "²".isdigit() is true too, but int("²") fails
             chosen = self.queryset.filter(pk=int(chosen_id)).select_related("department").first()
             if chosen is not None:
                 widget.chosen = chosen
                 return chosen
-        text = text.strip()
+        text = text.replace("\x00", "").strip()
         if not text:
             if self.required:
                 raise forms.ValidationError(self.error_messages["required"], code="required")
