@@ -127,6 +127,15 @@ class ScopedFields(models.Model):
             return ScopeLevel.REGION
         return ScopeLevel.NATIONAL
 
+    def scope_kwargs(self) -> dict[str, Any]:
+        """The scope as keyword arguments, for services and filters: authority=…, operator=…, …"""
+        return {
+            "authority": self.authority,
+            "operator": self.operator,
+            "department": self.department,
+            "region": self.region,
+        }
+
     @property
     def scope_object(self) -> Authority | Operator | Department | Region | None:
         return self.authority or self.operator or self.department or self.region

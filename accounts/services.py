@@ -96,14 +96,7 @@ def add_membership(
 
 @transaction.atomic
 def remove_membership(*, actor: User, membership: Membership) -> None:
-    check_may_grant(
-        actor,
-        role=membership.role,
-        authority=membership.authority,
-        department=membership.department,
-        region=membership.region,
-        operator=membership.operator,
-    )
+    check_may_grant(actor, role=membership.role, **membership.scope_kwargs())
     details = {"rôle": membership.role_label, "périmètre": membership.scope_label}
     user = membership.user
     membership.delete()
@@ -196,24 +189,9 @@ def accept_invitation(
     elif password:
         user.set_password(password)
         user.save(update_fields=["password"])
-    exists = Membership.objects.filter(
-        user=user,
-        role=invitation.role,
-        authority=invitation.authority,
-        department=invitation.department,
-        region=invitation.region,
-        operator=invitation.operator,
-    ).exists()
-    if not exists:
-        add_membership(
-            actor=None,
-            user=user,
-            role=invitation.role,
-            authority=invitation.authority,
-            department=invitation.department,
-            region=invitation.region,
-            operator=invitation.operator,
-        )
+    scope = invitation.scope_kwargs()
+    if not Membership.objects.filter(user=user, role=invitation.role, **scope).exists():
+        add_membership(actor=None, user=user, role=invitation.role, **scope)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     record_event(
@@ -224,14 +202,7 @@ def accept_invitation(
 
 @transaction.atomic
 def revoke_invitation(*, actor: User, invitation: Invitation) -> None:
-    check_may_grant(
-        actor,
-        role=invitation.role,
-        authority=invitation.authority,
-        department=invitation.department,
-        region=invitation.region,
-        operator=invitation.operator,
-    )
+    check_may_grant(actor, role=invitation.role, **invitation.scope_kwargs())
     if invitation.accepted_at or invitation.revoked_at:
         raise ValidationError("Cette invitation n'est plus en attente.")
     invitation.revoked_at = timezone.now()
