@@ -14,6 +14,7 @@ help:
 	@echo "make demo     installe tout, prépare la base SQLite et sert le site sur http://$(HOST):$(PORT)"
 	@echo "make test     installe ce qui manque et lance toute la suite de tests"
 	@echo "make quality  ruff, djlint, migrations à jour, mypy"
+	@echo "make bench    mesures : import du référentiel, recherche, pages (build/bench/results.json)"
 
 $(UV):
 	@echo "Installation de uv (PyPI)…"
@@ -61,6 +62,9 @@ format: install
 	$(UV) run --frozen ruff format .
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen djlint --reformat web/templates accounts/templates
+
+bench: install
+	$(PY) scripts/bench.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Q
 
 from audit.services import record_event
 from core.text import search_key
@@ -117,19 +118,17 @@ def import_snapshot(path: Path = DEFAULT_SNAPSHOT) -> ImportReport:
 
 
 def referential_counts() -> dict[str, int]:
-    by_kind = Counter(Authority.objects.values_list("kind", flat=True).order_by())
-    by_nature = Counter(
-        Authority.objects.filter(kind=AuthorityKind.EPCI).values_list("epci_nature", flat=True).order_by()
+    """What is loaded, counted by the database (three aggregate queries)."""
+    epci = Q(kind=AuthorityKind.EPCI)
+    ept = Q(epci_nature=EpciNature.EPT)
+    counts: dict[str, int] = Authority.objects.aggregate(
+        communes=Count("pk", filter=Q(kind=AuthorityKind.COMMUNE)),
+        epci=Count("pk", filter=epci & ~ept),
+        ept=Count("pk", filter=epci & ept),
+        departements_collectivites=Count("pk", filter=Q(kind=AuthorityKind.DEPARTEMENT)),
+        regions_collectivites=Count("pk", filter=Q(kind=AuthorityKind.REGION)),
     )
-    return {
-        "regions": Region.objects.count(),
-        "departements": Department.objects.count(),
-        "communes": by_kind[AuthorityKind.COMMUNE],
-        "epci": sum(n for nature, n in by_nature.items() if nature != EpciNature.EPT),
-        "ept": by_nature[EpciNature.EPT],
-        "departements_collectivites": by_kind[AuthorityKind.DEPARTEMENT],
-        "regions_collectivites": by_kind[AuthorityKind.REGION],
-    }
+    return {"regions": Region.objects.count(), "departements": Department.objects.count(), **counts}
 
 
 def _sync_simple(

@@ -159,6 +159,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes logs every log-in check at INFO; keep its warnings (lockouts) only.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 
