@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -117,13 +117,11 @@ def main() -> None:
     results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
     print(f"Base : {results['database']}")
-    print(
-        f"Import du référentiel : {results['import_first_s']} s (premier), {results['import_second_s']} s (second, sans changement)"
-    )
+    first, second = results["import_first_s"], results["import_second_s"]
+    print(f"Import du référentiel : {first} s (premier), {second} s (second, sans changement)")
     picker = results["picker_search_ms"]
-    print(
-        f"Recherche de collectivité ({picker['n']} requêtes) : p50 {picker['p50']} ms, p95 {picker['p95']} ms, max {picker['max']} ms"
-    )
+    print(f"Recherche de collectivité ({picker['n']} requêtes) : ", end="")
+    print(f"p50 {picker['p50']} ms, p95 {picker['p95']} ms, max {picker['max']} ms")
     print(f"{'page':<36} {'p50 ms':>8} {'p95 ms':>8} {'requêtes':>9} {'Ko':>7}")
     for label, row in page_results.items():
         print(f"{label:<36} {row['p50_ms']:>8} {row['p95_ms']:>8} {row['queries']:>9} {row['kb']:>7}")
