@@ -2,6 +2,7 @@
 
 VERB_LABELS: dict[str, str] = {
     "referential.imported": "Référentiel importé",
+    "referential.operator_created": "Opérateur enregistré",
     "referential.authority_updated": "Collectivité mise à jour par l'import du référentiel",
     "accounts.invitation_sent": "Invitation envoyée",
     "accounts.invitation_accepted": "Invitation acceptée",

@@ -81,13 +81,20 @@ class UserFactory(DjangoModelFactory[User]):
     is_active = True
 
 
+def with_luhn_key(first_13_digits: str) -> str:
+    """A SIRET whose last digit makes the Luhn key right."""
+    from core.validators import luhn_is_valid
+
+    return next(first_13_digits + key for key in "0123456789" if luhn_is_valid(first_13_digits + key))
+
+
 class OperatorFactory(DjangoModelFactory[Operator]):
     class Meta:
         model = Operator
         django_get_or_create = ("siret",)
 
     name = factory.Sequence(lambda n: f"Association d'accueil n° {n}")
-    siret = factory.Sequence(lambda n: f"{99_000_000_000_000 + n:014d}")
+    siret = factory.Sequence(lambda n: with_luhn_key(f"{9_900_000_000_000 + n:013d}"))
     rna = factory.Sequence(lambda n: f"W{380_000_000 + n}")
     department = factory.LazyFunction(isere)
 

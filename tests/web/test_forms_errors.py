@@ -27,7 +27,7 @@ LONG = "x" * 5000
 # What a browser sends for a form left empty: every field, empty. (A body with no field at all
 # leaves the form unbound: the page is shown again, blank, with 200.)
 EMPTY_INVITATION = dict.fromkeys(
-    ["email", "first_name", "last_name", "role", "authority", "operator", "department", "region"], ""
+    ["email", "first_name", "last_name", "role", "authority", "operator", "operator_name", "department", "region"], ""
 )
 NUL = "Jean\x00Pierre"
 REQUIRED = "Ce champ est obligatoire."
@@ -115,7 +115,21 @@ INVITATION_CASES = [
     pytest.param(
         {"role": Role.INSTRUCTOR, "department": "3\x008"}, "id_department", NUL_REFUSED, id="NUL in departement"
     ),
-    pytest.param({"role": Role.OPERATOR, "operator": "abc"}, "id_operator", INVALID_CHOICE, id="operateur abc"),
+    pytest.param(
+        {"role": Role.OPERATOR, "operator": "abc"}, "id_operator", "Un numéro SIRET compte 14 chiffres.", id="SIRET abc"
+    ),
+    pytest.param(
+        {"role": Role.OPERATOR, "operator": "123 456 789 00011"},
+        "id_operator",
+        "Ce numéro SIRET n'existe pas (sa clé de contrôle est fausse)",
+        id="SIRET with a wrong key",
+    ),
+    pytest.param(
+        {"role": Role.OPERATOR, "operator": "123 456 789 00015"},
+        "id_operator_name",
+        "Le SIRET 12345678900015 n'est pas encore enregistré : indiquez le nom de l'opérateur.",
+        id="new SIRET without a name",
+    ),
     pytest.param(
         {"role": Role.AGENT, "authority": "Zzzzville"},
         "id_authority",
@@ -246,7 +260,10 @@ MEMBERSHIP_CASES = [
         id="a prefet without territory",
     ),
     pytest.param(
-        {"role": Role.OPERATOR, "operator": "999999"}, "id_membership-operator", INVALID_CHOICE, id="unknown op"
+        {"role": Role.OPERATOR, "operator": "999999"},
+        "id_membership-operator",
+        "Un numéro SIRET compte 14 chiffres.",
+        id="short SIRET",
     ),
     pytest.param({"role": Role.PREFECT, "region": "\x00"}, "id_membership-region", NUL_REFUSED, id="NUL region"),
     pytest.param(
@@ -262,7 +279,15 @@ MEMBERSHIP_CASES = [
 def test_add_membership_form_errors(
     admin: PersonaClient, person: User, data: dict[str, str], field_id: str, message: str
 ) -> None:
-    fields = {"role": "", "authority": "", "operator": "", "department": "", "region": "", **resolve(data)}
+    fields = {
+        "role": "",
+        "authority": "",
+        "operator": "",
+        "operator_name": "",
+        "department": "",
+        "region": "",
+        **resolve(data),
+    }
     payload = {f"membership-{key}": value for key, value in fields.items()}
     response = admin.post(reverse("web:user_detail", args=[person.pk]), payload)
     assert_error_beside(response, field_id, message)
@@ -582,3 +607,27 @@ def test_property_authority_picker_never_fails(instructor_isere: PersonaClient, 
 def test_property_department_page_never_fails(instructor_isere: PersonaClient, code: str) -> None:
     response = instructor_isere.get("/departements/" + quote(code, safe="") + "/")
     assert response.status_code in (200, 404)
+
+
+def test_admin_gives_the_operator_role_with_a_new_siret_and_a_name(admin: PersonaClient, person: User) -> None:
+    """An opérateur is named by its SIRET; a SIRET the platform does not know yet is registered, audited."""
+    from audit.models import Event
+    from referential.models import Operator
+
+    payload = {
+        "membership-role": Role.OPERATOR,
+        "membership-operator": "123 456 789 00015",
+        "membership-operator_name": "Association Accueil Grenoble",
+    }
+    response = admin.post(reverse("web:user_detail", args=[person.pk]), payload)
+    assert response.status_code == 302
+    operator = Operator.objects.get(siret="12345678900015")
+    assert operator.name == "Association Accueil Grenoble"
+    assert person.memberships.filter(role=Role.OPERATOR, operator=operator).exists()
+    assert Event.objects.for_target(operator).get().verb == "referential.operator_created"
+    # The same SIRET again finds the same opérateur: no name needed, nothing duplicated.
+    other = UserFactory()
+    payload["membership-operator_name"] = ""
+    response = admin.post(reverse("web:user_detail", args=[other.pk]), payload)
+    assert response.status_code == 302
+    assert Operator.objects.filter(siret="12345678900015").count() == 1

@@ -7,7 +7,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from accounts.enums import PREFECT_INVITABLE_ROLES, ROLE_SCOPES, Role, ScopeLevel
+from core.validators import normalize_siret, validate_siret
 from referential.models import Department, Operator, Region
+from referential.services import register_operator
 from web.forms.base import SiteForm
 from web.forms.picker import AuthorityPickerField
 
@@ -23,6 +25,18 @@ class LoginForm(SiteForm, AuthenticationForm):
         self.fields["password"].label = "Mot de passe"
 
 
+class OperatorSiretField(forms.CharField):
+    """An opérateur given by its SIRET: the known Operator, or an unsaved one to register."""
+
+    def clean(self, value: Any) -> Operator | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        siret = normalize_siret(text)
+        validate_siret(siret)
+        return Operator.objects.filter(siret=siret).first() or Operator(siret=siret)
+
+
 class ScopeForm(SiteForm):
     """A role and the scope it is held in; the scope fields that the role does not use stay empty."""
 
@@ -32,8 +46,16 @@ class ScopeForm(SiteForm):
         required=False,
         help_text="Pour un agent de collectivité : nom, code INSEE, SIREN ou code postal.",
     )
-    operator = forms.ModelChoiceField(
-        label="Opérateur", queryset=Operator.objects.all(), required=False, help_text="Pour un opérateur."
+    operator = OperatorSiretField(
+        label="SIRET de l'opérateur",
+        required=False,
+        help_text="Pour un opérateur : les 14 chiffres du SIRET de l'association.",
+    )
+    operator_name = forms.CharField(
+        label="Nom de l'opérateur",
+        max_length=200,
+        required=False,
+        help_text="Seulement si ce SIRET n'est pas encore enregistré sur la plateforme.",
     )
     department = forms.ModelChoiceField(
         label="Département",
@@ -80,10 +102,23 @@ class ScopeForm(SiteForm):
                 self.add_error(field, f"Indiquez le périmètre du rôle {role_label} : {names}.")
         elif len(fitting) > 1:
             self.add_error(self.SCOPE_FIELDS[fitting[1]], "Un rôle s'exerce sur un seul périmètre : choisissez-en un.")
+        operator = cleaned.get("operator")
+        if isinstance(operator, Operator) and operator.pk is None and not cleaned.get("operator_name", "").strip():
+            self.add_error(
+                "operator_name",
+                f"Le SIRET {operator.siret} n'est pas encore enregistré : indiquez le nom de l'opérateur.",
+            )
         return cleaned
 
-    def scope_kwargs(self) -> dict[str, Any]:
-        return {name: self.cleaned_data.get(name) for name in self.SCOPE_FIELDS.values()}
+    def scope_kwargs(self, *, actor: Any) -> dict[str, Any]:
+        """The chosen scope; an opérateur given by a SIRET not yet known is registered now."""
+        scope = {name: self.cleaned_data.get(name) for name in self.SCOPE_FIELDS.values()}
+        operator = scope["operator"]
+        if isinstance(operator, Operator) and operator.pk is None:
+            scope["operator"] = register_operator(
+                actor=actor, siret=operator.siret, name=self.cleaned_data["operator_name"]
+            )
+        return scope
 
 
 class InvitationForm(ScopeForm):
@@ -91,7 +126,17 @@ class InvitationForm(ScopeForm):
     first_name = forms.CharField(label="Prénom", max_length=150, required=False)
     last_name = forms.CharField(label="Nom", max_length=150, required=False)
 
-    field_order = ["email", "first_name", "last_name", "role", "authority", "operator", "department", "region"]
+    field_order = [
+        "email",
+        "first_name",
+        "last_name",
+        "role",
+        "authority",
+        "operator",
+        "operator_name",
+        "department",
+        "region",
+    ]
 
     @classmethod
     def for_actor(cls, actor: Any, *args: Any, **kwargs: Any) -> InvitationForm:
@@ -99,12 +144,12 @@ class InvitationForm(ScopeForm):
         form = cls(*args, allowed_roles=allowed, **kwargs)
         if allowed is not None:
             form.fields["department"].queryset = Department.objects.for_user(actor)  # type: ignore[attr-defined]
-            for name in ("operator", "region"):
+            for name in ("operator", "operator_name", "region"):
                 del form.fields[name]
         return form
 
     def clean(self) -> dict[str, Any]:
-        for name in ("operator", "region"):
+        for name in ("operator", "operator_name", "region"):
             if name not in self.fields:
                 self.cleaned_data[name] = None
         return super().clean()

@@ -76,7 +76,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
                 user=person,
                 role=form.cleaned_data["role"],
-                **form.scope_kwargs(),
+                **form.scope_kwargs(actor=request.user),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -144,7 +144,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 role=form.cleaned_data["role"],
-                **form.scope_kwargs(),
+                **form.scope_kwargs(actor=actor),
             )
         except PermissionDenied:
             form.add_error(None, "Vous ne pouvez pas inviter quelqu'un à ce rôle sur ce périmètre.")
