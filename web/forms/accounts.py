@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from accounts.enums import PREFECT_INVITABLE_ROLES, ROLE_SCOPES, Role, ScopeLevel
+from accounts.models import User
 from core.validators import normalize_siret, validate_siret
 from referential.models import Department, Operator, Region
 from referential.services import register_operator
@@ -23,6 +24,15 @@ class LoginForm(SiteForm, AuthenticationForm):
         self.fields["username"].label = "Adresse électronique"
         self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
         self.fields["password"].label = "Mot de passe"
+
+    def clean(self) -> dict[str, Any]:
+        # Django only caps the address's length in the browser (maxlength); an address longer than
+        # any account's is refused here, before the authentication backends (and the log-in
+        # throttling table, whose column holds 255 characters) ever see it.
+        username = self.cleaned_data.get("username")
+        if username is not None and len(username) > User._meta.get_field("email").max_length:  # type: ignore[operator]
+            raise self.get_invalid_login_error()
+        return super().clean()
 
 
 class OperatorSiretField(forms.CharField):
