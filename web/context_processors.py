@@ -17,8 +17,12 @@ def nav_items_for(user: Any) -> list[tuple[str, str]]:
         items.append(("Collectivités", reverse("web:authority_search")))
     if user.has_role(*STATE_ROLES) or user.has_role(Role.AGENT):
         items.append(("Départements", reverse("web:department_list")))
+    if user.has_role(*STATE_ROLES):
+        items.append(("Budget", reverse("web:budget")))
     if user.has_role(Role.ADMIN):
         items.append(("Utilisateurs", reverse("web:user_list")))
+    if user.has_role(Role.ADMIN, Role.DIAIR, Role.MINISTRY):
+        items.append(("Campagnes", reverse("web:campaign_list")))
     if user.has_role(Role.ADMIN, Role.PREFECT):
         items.append(("Invitations", reverse("web:invitation_list")))
     return items

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "referential",
     "accounts",
     "audit",
+    "programme",
+    "finance",
     # Doors.
     "web",
     "demo",

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.enums import Role
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
+from demo.finance import seed_demo_finance
 
 
 class Command(BaseCommand):
@@ -16,3 +17,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Mot de passe de tous les comptes : {DEMO_PASSWORD}")
         for account, _ in results:
             self.stdout.write(f"  {Role(account.role).label:<24} {account.address}")
+        entries = seed_demo_finance()
+        self.stdout.write(f"Budget de démonstration (2021, 2022) : {entries} écriture(s) ajoutée(s).")

@@ -1,0 +1,190 @@
+"""The programme as data: one Campaign (millésime) per year with every parameter, the domains."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from programme.enums import BudgetLineCode, ComplementRule
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+
+class Domain(models.Model):
+    """An integration field (axe): logement, santé… Codes are stable, labels editable."""
+
+    code = models.SlugField("code", max_length=40, unique=True)
+    label = models.CharField("libellé", max_length=120)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    is_active = models.BooleanField("actif", default=True)
+
+    class Meta:
+        ordering = ["position", "label"]
+        verbose_name = "domaine"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class BudgetLine(models.Model):
+    """A budget line of programme 104 (action 15: réfugiés; action 12: autres primo-arrivants)."""
+
+    code = models.CharField("code", max_length=10, unique=True, choices=BudgetLineCode.choices)
+    label = models.CharField("libellé", max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "ligne budgétaire"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CampaignQuerySet(models.QuerySet["Campaign"]):
+    def with_parameters(self) -> CampaignQuerySet:
+        """Everything `rules()` and the campaign page read, in a fixed number of queries."""
+        return self.prefetch_related("budget_lines", "ctai_mandatory_domains", "ptai_mandatory_domains")
+
+
+class Campaign(models.Model):
+    """A year of the programme with all its rules. Decisions copy what they use (`rules()`)."""
+
+    year = models.PositiveSmallIntegerField(
+        "année", unique=True, validators=[MinValueValidator(2019), MaxValueValidator(2100)]
+    )
+    national_envelope = models.DecimalField("enveloppe nationale (€)", **MONEY)  # type: ignore[arg-type]
+    budget_lines = models.ManyToManyField(BudgetLine, verbose_name="lignes budgétaires")
+    base_min = models.DecimalField("socle CTAI minimum (€)", **MONEY)  # type: ignore[arg-type]
+    base_max = models.DecimalField("socle CTAI maximum (€)", **MONEY)  # type: ignore[arg-type]
+    complement_rule = models.CharField(
+        "règle des crédits complémentaires",
+        max_length=20,
+        choices=ComplementRule.choices,
+        default=ComplementRule.PROPORTIONAL,
+    )
+    complement_cap = models.DecimalField("plafond des crédits complémentaires (€)", **MONEY)  # type: ignore[arg-type]
+    letter_deadline = models.DateField(
+        "date limite de la lettre d'engagement", help_text="Pour une signature du CTAI l'année suivante."
+    )
+    ctai_mandatory_domains = models.ManyToManyField(
+        Domain, blank=True, related_name="mandatory_in_ctai", verbose_name="domaines obligatoires (CTAI)"
+    )
+    ctai_min_domains = models.PositiveSmallIntegerField("nombre minimum de domaines (CTAI)", default=1)
+    ptai_mandatory_domains = models.ManyToManyField(
+        Domain, blank=True, related_name="mandatory_in_ptai", verbose_name="domaines obligatoires (PTAI)"
+    )
+    ptai_min_domains = models.PositiveSmallIntegerField("nombre minimum de domaines (PTAI)", default=1)
+    signatory_natures = models.JSONField(
+        "signataires de CTAI sans justification",
+        default=list,
+        blank=True,
+        help_text="Natures d'EPCI (METRO, MET69, CU…) et types de collectivité (departement, region).",
+    )
+    evaluation_threshold = models.DecimalField("seuil d'évaluation qualitative (€)", **MONEY)  # type: ignore[arg-type]
+    bpi_only_needs_justification = models.BooleanField(
+        "un PTAI réservé aux BPI exige une justification et une perspective d'élargissement", default=True
+    )
+    advance_rate = models.DecimalField(
+        "part de l'avance (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    notes = models.TextField(
+        "notes et hypothèses",
+        blank=True,
+        default="",
+        help_text="Sources des paramètres et valeurs choisies faute de texte (plafond, seuil…).",
+    )
+
+    objects = CampaignQuerySet.as_manager()
+    # The national envelope is money: its every change is kept (who, when, before/after).
+    history = HistoricalRecords(m2m_fields=[])
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = "campagne"
+        constraints = [
+            models.CheckConstraint(condition=Q(base_min__lte=F("base_max")), name="campaign_base_bounds_ordered"),
+            models.CheckConstraint(
+                condition=Q(advance_rate__gte=0) & Q(advance_rate__lte=100), name="campaign_advance_rate_percent"
+            ),
+            models.CheckConstraint(
+                condition=Q(national_envelope__gte=0)
+                & Q(base_min__gte=0)
+                & Q(complement_cap__gte=0)
+                & Q(evaluation_threshold__gte=0),
+                name="campaign_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Campagne {self.year}"
+
+    def rules(self) -> dict[str, Any]:
+        """Every parameter as plain JSON data: what a decision records, so later edits never change it.
+
+        `programme.rules.check()` reads this dict, never the model: a decision re-checked later
+        uses the rules of its own year as they were when it was taken.
+        """
+        ctai_domains = sorted(self.ctai_mandatory_domains.all(), key=lambda d: d.code)
+        ptai_domains = sorted(self.ptai_mandatory_domains.all(), key=lambda d: d.code)
+        return {
+            "year": self.year,
+            "national_envelope": str(self.national_envelope),
+            "budget_lines": sorted(line.code for line in self.budget_lines.all()),
+            "base_min": str(self.base_min),
+            "base_max": str(self.base_max),
+            "complement_rule": self.complement_rule,
+            "complement_cap": str(self.complement_cap),
+            "letter_deadline": self.letter_deadline.isoformat(),
+            "ctai_mandatory_domains": [d.code for d in ctai_domains],
+            "ctai_min_domains": self.ctai_min_domains,
+            "ptai_mandatory_domains": [d.code for d in ptai_domains],
+            "ptai_min_domains": self.ptai_min_domains,
+            "domain_labels": {d.code: d.label for d in [*ctai_domains, *ptai_domains]},
+            "signatory_natures": sorted(self.signatory_natures),
+            "evaluation_threshold": str(self.evaluation_threshold),
+            "bpi_only_needs_justification": self.bpi_only_needs_justification,
+            "advance_rate": str(self.advance_rate),
+        }
+
+
+class Derogation(models.Model):
+    """A derogation rule lifted by a written justification, on any file (PTAI, CTAI…). Append-only."""
+
+    rule_id = models.CharField("règle", max_length=60)
+    justification = models.TextField("justification")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="auteur"
+    )
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    target_id = models.CharField(max_length=40)
+    target = GenericForeignKey("target_type", "target_id")
+    campaign_year = models.PositiveSmallIntegerField("année de campagne", null=True, blank=True)
+    created_at = models.DateTimeField("date", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "dérogation"
+        indexes = [models.Index(fields=["target_type", "target_id"], name="derogation_by_target")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(justification=""), name="derogation_justification_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dérogation {self.rule_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("A derogation is never modified: record a new one.")
+        super().save(*args, **kwargs)

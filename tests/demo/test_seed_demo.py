@@ -1,0 +1,59 @@
+"""`seed_demo` (issue 3, point 8): demo money for 2021 and 2022, written through the finance
+services, and a second run changes nothing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from audit.models import Event
+from finance.balances import balances
+from finance.enums import EntryKind, EnvelopeLevel
+from finance.models import Envelope, LedgerEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_twice_changes_nothing() -> None:
+    seed()
+    counts = (LedgerEntry.objects.count(), Envelope.objects.count(), Event.objects.count())
+    assert counts[0] > 0
+    output = seed()
+    assert "0 écriture(s) ajoutée(s)" in output
+    assert (LedgerEntry.objects.count(), Envelope.objects.count(), Event.objects.count()) == counts
+
+
+def test_demo_money_for_2021_and_2022() -> None:
+    seed()
+    national = Envelope.objects.filter(level=EnvelopeLevel.NATIONAL).select_related("campaign", "budget_line")
+    opened = {
+        (e.campaign.year, e.budget_line.code): b.received
+        for e, b in zip(national, balances(e.pk for e in national).values(), strict=True)
+    }
+    assert opened == {
+        (2021, "104-15"): Decimal("6000000.00"),
+        (2021, "104-12"): Decimal("3000000.00"),
+        (2022, "104-15"): Decimal("6000000.00"),
+        (2022, "104-12"): Decimal("3000000.00"),
+    }
+    isere = Envelope.objects.get(campaign__year=2021, budget_line__code="104-15", department__code="38")
+    assert isere.parent is not None and isere.parent.region is not None  # région → département
+    rhone = Envelope.objects.get(campaign__year=2021, budget_line__code="104-15", department__code="69")
+    assert rhone.parent is not None and rhone.parent.level == EnvelopeLevel.NATIONAL  # national → département
+    regions = set(Envelope.objects.filter(level=EnvelopeLevel.REGION).values_list("region__name", flat=True))
+    assert regions == {"Auvergne-Rhône-Alpes", "Nouvelle-Aquitaine", "Occitanie", "Bourgogne-Franche-Comté"}
+    assert not LedgerEntry.objects.filter(kind__in=[EntryKind.COMMITMENT, EntryKind.PAYMENT]).exists()
+    # Written by the services: each delegation has its audit event.
+    assert (
+        Event.objects.filter(verb="finance.delegated").count()
+        == LedgerEntry.objects.filter(kind=EntryKind.DELEGATION_OUT).count()
+    )

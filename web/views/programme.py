@@ -1,0 +1,103 @@
+"""Campaign (millésime) and domain pages: administrators edit; the Diair and the Ministère read."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from audit.models import Event
+from programme import services
+from programme.enums import SIGNATORY_CHOICES
+from programme.models import Campaign, Domain
+from programme.rules import RULES
+from web.forms.programme import CampaignForm, DomainForm
+from web.views.accounts import _require
+
+SIGNATORY_LABELS = dict(SIGNATORY_CHOICES)
+
+
+@_require(services.can_read_programme)
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = list(Campaign.objects.order_by("-year"))
+    context = {
+        "campaigns": campaigns,
+        "next_year": campaigns[0].year + 1 if campaigns else None,
+        "can_manage": services.can_manage_programme(request.user),
+    }
+    return render(request, "web/programme/campaign_list.html", context)
+
+
+@_require(services.can_read_programme)
+def campaign_detail(request: HttpRequest, year: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.with_parameters(), year=year)
+    context = {
+        "campaign": campaign,
+        "signatories": [SIGNATORY_LABELS.get(code, code) for code in sorted(campaign.signatory_natures)],
+        "rules": RULES,
+        "can_manage": services.can_manage_programme(request.user),
+        "events": Event.objects.for_target(campaign).timeline()[:50],
+    }
+    return render(request, "web/programme/campaign_detail.html", context)
+
+
+@_require(services.can_manage_programme)
+def campaign_edit(request: HttpRequest, year: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.with_parameters(), year=year)
+    form = CampaignForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = services.update_campaign(actor=request.user, campaign=campaign, values=form.values())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if changes:
+                messages.success(request, f"Les paramètres de la campagne {year} ont été enregistrés.")
+            else:
+                messages.info(request, "Aucun paramètre n'a changé.")
+            return redirect("web:campaign_detail", year=year)
+    return render(
+        request,
+        "web/programme/campaign_form.html",
+        {"campaign": campaign, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@_require(services.can_manage_programme)
+def campaign_create_next(request: HttpRequest) -> HttpResponse:
+    try:
+        campaign = services.create_next_campaign(actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("web:campaign_list")
+    messages.success(
+        request, f"La campagne {campaign.year} a été créée par copie de la précédente : vérifiez ses paramètres."
+    )
+    return redirect("web:campaign_edit", year=campaign.year)
+
+
+@_require(services.can_read_programme)
+def domain_list(request: HttpRequest) -> HttpResponse:
+    context = {"domains": Domain.objects.all(), "can_manage": services.can_manage_programme(request.user)}
+    return render(request, "web/programme/domain_list.html", context)
+
+
+@_require(services.can_manage_programme)
+def domain_edit(request: HttpRequest, code: str) -> HttpResponse:
+    domain = get_object_or_404(Domain, code=code)
+    form = DomainForm(request.POST or None, initial={"label": domain.label})
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.rename_domain(actor=request.user, domain=domain, label=form.cleaned_data["label"])
+        except ValidationError as error:
+            form.add_error("label", error.message_dict.get("label", error.messages))
+        else:
+            if changed:
+                messages.success(request, "Le libellé du domaine a été modifié.")
+            return redirect("web:domain_list")
+    context = {"domain": domain, "form": form, "events": Event.objects.for_target(domain).timeline()[:50]}
+    return render(request, "web/programme/domain_form.html", context, status=400 if form.errors else 200)
