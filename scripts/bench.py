@@ -53,7 +53,6 @@ def main() -> None:
     from django.urls import reverse
 
     from accounts.models import User
-    from demo.accounts import seed_demo_accounts
     from referential.importer import import_snapshot
     from referential.models import Authority
 
@@ -65,7 +64,7 @@ def main() -> None:
     started = time.perf_counter()
     import_snapshot()
     results["import_second_s"] = round(time.perf_counter() - started, 2)
-    seed_demo_accounts()
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
     rng = random.Random(2026)
     names = list(Authority.objects.filter(kind="commune").values_list("name", flat=True))
@@ -91,6 +90,10 @@ def main() -> None:
         "diair: Métropole du Grand Paris": ("diair", reverse("web:authority_detail", args=[grand_paris.pk])),
         "admin: utilisateurs": ("admin", reverse("web:user_list")),
         "admin: sélecteur « saint »": ("admin", reverse("web:authority_picker") + "?field=authority&authority=saint"),
+        "ministère: budget 2022": ("ministere", reverse("web:budget")),
+        "ministère: écritures": ("ministere", reverse("web:ledger")),
+        "ministère: export CSV": ("ministere", reverse("web:ledger_csv")),
+        "admin: campagne 2021": ("admin", reverse("web:campaign_detail", args=[2021])),
         "anonyme: accueil": (None, reverse("web:home")),
         "anonyme: /healthz": (None, reverse("healthz")),
     }
@@ -111,7 +114,7 @@ def main() -> None:
             "p50_ms": round(statistics.median(timings), 1),
             "p95_ms": round(percentile(timings, 95), 1),
             "queries": len(captured),
-            "kb": round(len(response.content) / 1024, 1),
+            "kb": round(len(response.getvalue()) / 1024, 1),
         }
     results["pages"] = page_results
     results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
