@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install demo db serve test test-fast quality format browser-deps bench clean
+.PHONY: help install demo db serve test test-fast quality format browser-deps pdf-deps bench clean
 
 help:
 	@echo "make demo     installe tout, prépare la base SQLite et sert le site sur http://$(HOST):$(PORT)"
@@ -24,7 +24,18 @@ $(UV):
 	$(UV) sync --frozen
 	@touch $@
 
-install: .venv/.synced
+install: .venv/.synced pdf-deps
+
+# WeasyPrint (generated PDF documents) needs Pango, HarfBuzz's subsetter and fonts from Debian.
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation
+pdf-deps:
+	@libs="$$(PATH="$$PATH:/sbin:/usr/sbin" ldconfig -p 2>/dev/null)"; \
+	if grep -q 'libpango-1.0.so.0 ' <<<"$$libs" && grep -q 'libpangoft2-1.0.so.0 ' <<<"$$libs" \
+		&& grep -q 'libharfbuzz-subset.so.0 ' <<<"$$libs" \
+		&& [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+		&& [ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ]; then :; else \
+		echo "Installation des bibliothèques de WeasyPrint (Debian) : $(PDF_DEBS)…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_DEBS) >/dev/null; fi
 
 db: install
 	$(MANAGE) migrate --no-input
@@ -54,14 +65,14 @@ test-fast: install
 quality: install
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen ruff check .
-	$(UV) run --frozen djlint --check --lint web/templates accounts/templates
+	$(UV) run --frozen djlint --check --lint web/templates accounts/templates documents/templates api/templates messaging/templates
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	$(UV) run --frozen mypy
 
 format: install
 	$(UV) run --frozen ruff format .
 	$(UV) run --frozen ruff check --fix .
-	$(UV) run --frozen djlint --reformat web/templates accounts/templates
+	$(UV) run --frozen djlint --reformat web/templates accounts/templates documents/templates api/templates messaging/templates
 
 bench: install
 	$(PY) scripts/bench.py

@@ -16,5 +16,6 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("invitation/<str:token>/", invitation_accept, name="invitation_accept"),
     path("django-admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
     path("", include("web.urls")),
 ]

@@ -30,7 +30,7 @@ class DemoAccount:
     first_name: str
     last_name: str
     role: str
-    scope: str  # "national", "dep:38", "epci:<SIREN>", "operator"
+    scope: str  # "national", "dep:38", "epci:<SIREN>", "commune:<INSEE code>", "operator"
 
     @property
     def address(self) -> str:
@@ -46,6 +46,20 @@ DEMO_ACCOUNTS = [
     DemoAccount("diair", "Hélène", "Durand", Role.DIAIR, "national"),
     DemoAccount("ministere", "Marc", "Lefebvre", Role.MINISTRY, "national"),
     DemoAccount("admin", "Alice", "Roux", Role.ADMIN, "national"),
+    # Added for the demo PTAI (demo/projects.py): every instructing département has its agents,
+    # its instructeur and its préfet, so that each file can go through the whole workflow.
+    DemoAccount("prefet.rhone", "Thomas", "Girard", Role.PREFECT, "dep:69"),
+    DemoAccount("agent.lyon", "Inès", "Fontaine", Role.AGENT, "epci:200046977"),  # Métropole de Lyon
+    DemoAccount("agent.voiron", "Paul", "Chevalier", Role.AGENT, "commune:38563"),  # Voiron (Isère)
+    DemoAccount("agent.clermont", "Sophie", "Aubert", Role.AGENT, "commune:63113"),  # Clermont-Ferrand
+    DemoAccount("instructeur.puy-de-dome", "Karim", "Haddad", Role.INSTRUCTOR, "dep:63"),
+    DemoAccount("prefet.puy-de-dome", "Anne", "Vidal", Role.PREFECT, "dep:63"),
+    DemoAccount("agent.chateaubriant", "Yann", "Le Gall", Role.AGENT, "commune:44036"),  # Châteaubriant
+    DemoAccount("instructeur.loire-atlantique", "Claire", "Guérin", Role.INSTRUCTOR, "dep:44"),
+    DemoAccount("prefet.loire-atlantique", "Olivier", "Marchand", Role.PREFECT, "dep:44"),
+    DemoAccount("agent.dijon", "Léa", "Bonnet", Role.AGENT, "epci:242100410"),  # Dijon Métropole
+    DemoAccount("instructeur.cote-d-or", "Mehdi", "Rousseau", Role.INSTRUCTOR, "dep:21"),
+    DemoAccount("prefet.cote-d-or", "Isabelle", "Fabre", Role.PREFECT, "dep:21"),
 ]
 
 
@@ -65,6 +79,8 @@ def _scope_kwargs(scope: str) -> dict[str, object]:
     level, code = scope.split(":")
     if level == "dep":
         return {"department": Department.objects.get(code=code)}
+    if level == "commune":
+        return {"authority": Authority.objects.get(kind=AuthorityKind.COMMUNE, insee_code=code)}
     return {"authority": Authority.objects.get(kind=AuthorityKind.EPCI, siren=code)}
 
 

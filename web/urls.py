@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.views import accounts, dashboard, finance, programme, public, referential
+from web.views import accounts, dashboard, finance, programme, projects, public, referential
 
 app_name = "web"
 
@@ -33,4 +33,13 @@ urlpatterns = [
     path("budget/ecritures/export.csv", finance.ledger_csv, name="ledger_csv"),
     path("budget/ecritures/export.xlsx", finance.ledger_xlsx, name="ledger_xlsx"),
     path("budget/ecritures/<int:pk>/annuler/", finance.entry_reverse, name="entry_reverse"),
+    path("ptai/", projects.project_list, name="project_list"),
+    path("ptai/export.csv", projects.project_csv, name="project_csv"),
+    path("ptai/export.xlsx", projects.project_xlsx, name="project_xlsx"),
+    path("ptai/nouveau/", projects.project_create, name="project_create"),
+    path("ptai/<int:pk>/", projects.project_detail, name="project_detail"),
+    path("ptai/<int:pk>/modifier/<slug:step>/", projects.project_step, name="project_step"),
+    path("ptai/<int:pk>/actions/<slug:name>/", projects.project_transition, name="project_transition"),
+    path("ptai/<int:pk>/messages/", projects.project_message, name="project_message"),
+    path("documents/<int:pk>/", projects.document_download, name="document_download"),
 ]

@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Domain apps (ground floor first, see docs/ARCHITECTURE.md).
     "core",
     "referential",
@@ -37,8 +41,12 @@ INSTALLED_APPS = [
     "audit",
     "programme",
     "finance",
+    "documents",
+    "messaging",
+    "projects",
     # Doors.
     "web",
+    "api",
     "demo",
 ]
 
@@ -137,6 +145,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Invitations expire after this many days.
 INVITATION_VALIDITY_DAYS = env_int("INVITATION_VALIDITY_DAYS", 7)
 
+# Documents (documents.uploads): largest file accepted, in bytes; a message's longest body.
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+MESSAGE_MAX_LENGTH = env_int("MESSAGE_MAX_LENGTH", 5000)
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -169,3 +181,39 @@ LOGGING = {
 # django-dsfr: mark optional fields "(facultatif)" rather than required ones, as the DSFR now
 # recommends. Read by its template tag; web.forms.base.SiteForm avoids its per-render warning.
 DSFR_MARK_OPTIONAL_FIELDS = True
+
+
+# The JSON API under /api/v1/ (docs/api.md). Token for programs, session for the docs page;
+# JSON only; errors in French with rule ids (api.errors). Anonymous callers are throttled per
+# address (REMOTE_ADDR, or the n-th address from the right of X-Forwarded-For behind n proxies).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "60/minute")},
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Territoires d'intégration",
+    "DESCRIPTION": "API du programme Territoires d'intégration (PTAI, CTAI). Guide : docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation are public (they describe, they hold no data).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package (static files): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False, "validatorUrl": None},
+}

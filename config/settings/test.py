@@ -1,7 +1,7 @@
 """Test settings: fast hashing, e-mails kept in memory, undefined template variables fail."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import TEMPLATES
+from config.settings.base import BASE_DIR, TEMPLATES
 
 
 class InvalidTemplateVariable(str):
@@ -19,3 +19,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# seed_demo writes the demo API tokens here in tests, not into the work tree's var/.
+DEMO_TOKENS_FILE = BASE_DIR / "build" / "test-demo-tokens.json"

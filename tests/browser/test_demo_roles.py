@@ -18,7 +18,15 @@ from demo.accounts import DEMO_ACCOUNTS, DEMO_OPERATOR, DEMO_PASSWORD, DemoAccou
 pytestmark = pytest.mark.browser
 
 ADMIN = next(account for account in DEMO_ACCOUNTS if account.role == Role.ADMIN)
-DEPARTMENT_NAMES = {"38": "Isère", "69": "Rhône"}
+DEPARTMENT_NAMES = {"38": "Isère", "69": "Rhône", "63": "Puy-de-Dôme", "44": "Loire-Atlantique", "21": "Côte-d'Or"}
+AUTHORITY_NAMES = {
+    "epci:200040715": "Grenoble-Alpes-Métropole",
+    "epci:200046977": "Métropole de Lyon",
+    "epci:242100410": "Dijon Métropole",
+    "commune:38563": "Voiron",
+    "commune:63113": "Clermont-Ferrand",
+    "commune:44036": "Châteaubriant",
+}
 
 
 def expected_heading(account: DemoAccount) -> str:
@@ -31,7 +39,7 @@ def expected_heading(account: DemoAccount) -> str:
     level, code = account.scope.split(":")
     if level == "dep":
         return f"{role} — {DEPARTMENT_NAMES[code]} ({code})"
-    return f"{role} — Grenoble-Alpes-Métropole"  # epci:200040715
+    return f"{role} — {AUTHORITY_NAMES[account.scope]}"
 
 
 def log_in(page: Page, account: DemoAccount) -> None:

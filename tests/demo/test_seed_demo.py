@@ -7,12 +7,14 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
 from audit.models import Event
 from finance.balances import balances
 from finance.enums import EntryKind, EnvelopeLevel
 from finance.models import Envelope, LedgerEntry
+from projects.models import Project
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +53,13 @@ def test_demo_money_for_2021_and_2022() -> None:
     assert rhone.parent is not None and rhone.parent.level == EnvelopeLevel.NATIONAL  # national → département
     regions = set(Envelope.objects.filter(level=EnvelopeLevel.REGION).values_list("region__name", flat=True))
     assert regions == {"Auvergne-Rhône-Alpes", "Nouvelle-Aquitaine", "Occitanie", "Bourgogne-Franche-Comté"}
-    assert not LedgerEntry.objects.filter(kind__in=[EntryKind.COMMITMENT, EntryKind.PAYMENT]).exists()
+    # Commitments and payments come only with the demo PTAI (demo/projects.py, funded and closed files).
+    project_type = ContentType.objects.get_for_model(Project)
+    assert (
+        not LedgerEntry.objects.filter(kind__in=[EntryKind.COMMITMENT, EntryKind.PAYMENT])
+        .exclude(commitment__funded_type=project_type)
+        .exists()
+    )
     # Written by the services: each delegation has its audit event.
     assert (
         Event.objects.filter(verb="finance.delegated").count()

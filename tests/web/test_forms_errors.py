@@ -33,7 +33,8 @@ NUL = "Jean\x00Pierre"
 REQUIRED = "Ce champ est obligatoire."
 NUL_REFUSED = "Le caractère nul n\u2019est pas autorisé."  # Django's French, with a typographic apostrophe
 INVALID_CHOICE = "Sélectionnez un choix valide."
-INVALID_EMAIL = "Saisissez une adresse de courriel valide."
+# Django REST framework (installed after Django) carries its own French for this message, which wins.
+INVALID_EMAIL = "Saisissez une adresse e-mail valide."
 
 
 def errors_beside(response: object, field_id: str) -> list[str]:

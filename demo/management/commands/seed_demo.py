@@ -1,14 +1,25 @@
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.enums import Role
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 from demo.finance import seed_demo_finance
+from demo.projects import seed_demo_projects, summary
+from demo.tokens import DEFAULT_TOKENS_FILE, seed_demo_tokens, write_tokens_file
 
 
 class Command(BaseCommand):
     help = "Crée les comptes de démonstration (un par rôle) ; sans effet s'ils existent déjà."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--tokens-file",
+            type=Path,
+            default=DEFAULT_TOKENS_FILE,
+            help="Où écrire les jetons d'API des comptes de démonstration (défaut : var/demo-tokens.json).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         results = seed_demo_accounts()
@@ -19,3 +30,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {Role(account.role).label:<24} {account.address}")
         entries = seed_demo_finance()
         self.stdout.write(f"Budget de démonstration (2021, 2022) : {entries} écriture(s) ajoutée(s).")
+        tokens_file = write_tokens_file(seed_demo_tokens(), options["tokens_file"])
+        self.stdout.write(f"Jetons d'API des comptes de démonstration : {tokens_file}")
+        self.stdout.write(f"Projets de démonstration : {summary(seed_demo_projects())}")

@@ -1,0 +1,432 @@
+"""Writing PTAI: drafts, their budget and engagement, and every transition of the workflow.
+
+Keyword-only functions; each checks the permission, writes, records the audit `Event` in the same
+transaction, and schedules e-mails with `transaction.on_commit`. A refusal is a `TransitionError`
+(French messages, rule ids) or a `PermissionDenied`, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.enums import Role
+from audit.services import record_event
+from core.formats import format_euros
+from finance.balances import commitment_totals
+from finance.enums import EnvelopeLevel, Tranche
+from finance.models import Envelope
+from finance.services import FinanceError, commit, parse_amount, pay
+from programme.enums import BudgetLineCode, TargetPublic
+from programme.models import Campaign, Domain
+from projects import permissions
+from projects.enums import ProjectState, ResourceKind, TransitionName
+from projects.errors import TransitionError
+from projects.models import AuthorityContribution, BudgetItem, Project, ProjectTransition, Resource
+from projects.notifications import notify_transition
+from projects.workflow import AvailableTransition, available_transitions, sources_of
+from referential.models import Authority, Department
+
+__all__ = [
+    "AvailableTransition",
+    "TransitionError",
+    "apply_transition",
+    "available_transitions",
+    "create_draft",
+    "department_choices",
+    "set_budget",
+    "set_contributions",
+    "update_draft",
+]
+
+CENT = Decimal("0.01")
+
+# Fields of the request an applicant edits (draft or correction). M2M: domains, partners.
+DRAFT_FIELDS = frozenset(
+    {
+        "title",
+        "summary",
+        "target_public",
+        "bpi_justification",
+        "widening_perspective",
+        "planned_bpi",
+        "planned_newcomers",
+        "start_date",
+        "end_date",
+        "carrier_kind",
+        "carrier_name",
+        "siret",
+        "rna",
+        "diagnostic",
+        "department",
+    }
+)
+
+
+# --- Drafts -------------------------------------------------------------------------------------
+
+
+def department_choices(lead: Authority) -> QuerySet[Department]:
+    """The départements that may instruct a file of `lead`: its main one; for a région, each of its
+    départements (the first by code is the default)."""
+    if lead.department_id is not None:
+        return Department.objects.filter(pk=lead.department_id)
+    return Department.objects.filter(region_id=lead.region_id).order_by("code")
+
+
+def _set_m2m(project: Project, domains: Iterable[Domain] | None, partners: Iterable[Authority] | None) -> None:
+    if domains is not None:
+        project.domains.set(list(domains))
+    if partners is not None:
+        chosen = [p for p in partners if p.pk != project.lead_authority_id]
+        project.partners.set(chosen)
+
+
+def _normalise(values: dict[str, Any]) -> dict[str, Any]:
+    if values.get("siret"):
+        values["siret"] = "".join(c for c in str(values["siret"]) if c.isdigit())
+    if values.get("rna"):
+        values["rna"] = str(values["rna"]).strip().upper()
+    return values
+
+
+@transaction.atomic
+def create_draft(
+    *,
+    user: Any,
+    lead: Authority,
+    campaign: Campaign,
+    title: str = "",
+    domains: Iterable[Domain] | None = None,
+    partners: Iterable[Authority] | None = None,
+    **fields: Any,
+) -> Project:
+    """A new draft led by `lead`, which `user` must hold as agent. Other fields: `DRAFT_FIELDS`."""
+    if not any(m.role == Role.AGENT and m.authority_id == lead.pk for m in getattr(user, "active_memberships", ())):
+        raise PermissionDenied("Seul un agent de la collectivité porteuse crée son PTAI.")
+    unknown = set(fields) - DRAFT_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown PTAI fields: {sorted(unknown)}")
+    choices = department_choices(lead)
+    department = fields.pop("department", None) or choices.first()
+    if department is None or not choices.filter(pk=department.pk).exists():
+        raise TransitionError("Choisissez le département instructeur parmi ceux de la collectivité.", code="department")
+    project = Project(
+        campaign=campaign,
+        lead_authority=lead,
+        department=department,
+        title=title,
+        created_by=user,
+        **_normalise(fields),
+    )
+    project.full_clean(exclude=["state"])
+    project.save()
+    _set_m2m(project, domains, partners)
+    record_event(actor=user, verb="projects.draft_created", target=project, details={"titre": title})
+    return project
+
+
+def _lock_editable(project: Project, user: Any) -> Project:
+    locked = Project.objects.select_for_update(of=("self",)).select_related("department").get(pk=project.pk)
+    if not permissions.may_edit(locked, user):
+        raise PermissionDenied("Seuls les agents de la collectivité porteuse ou partenaire modifient ce PTAI.")
+    if not locked.is_editable:
+        raise TransitionError(
+            f"Ce PTAI n'est plus modifiable : il est « {ProjectState(locked.state).label.lower()} ».",
+            code="not_editable",
+        )
+    return locked
+
+
+@transaction.atomic
+def update_draft(
+    *,
+    user: Any,
+    project: Project,
+    domains: Iterable[Domain] | None = None,
+    partners: Iterable[Authority] | None = None,
+    **fields: Any,
+) -> Project:
+    """Save what the applicant typed (draft or correction requested only). Field errors come back as
+    a `ValidationError` by field (French messages of the validators)."""
+    locked = _lock_editable(project, user)
+    unknown = set(fields) - DRAFT_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown PTAI fields: {sorted(unknown)}")
+    if (
+        "department" in fields
+        and not department_choices(locked.lead_authority).filter(pk=fields["department"].pk).exists()
+    ):
+        raise TransitionError("Choisissez le département instructeur parmi ceux de la collectivité.", code="department")
+    changed = []
+    for name, value in _normalise(fields).items():
+        if getattr(locked, name) != value:
+            setattr(locked, name, value)
+            changed.append(name)
+    locked.full_clean(exclude=["state"])
+    locked.save()
+    _set_m2m(locked, domains, partners)
+    if domains is not None:
+        changed.append("domains")
+    if partners is not None:
+        changed.append("partners")
+    if changed:
+        record_event(actor=user, verb="projects.draft_updated", target=locked, details={"champs": sorted(changed)})
+    return locked
+
+
+def _money(value: Any) -> Decimal:
+    """An amount of the budget: zero or more euros, in cents."""
+    if value in (None, "", 0, "0"):
+        return Decimal("0.00")
+    try:
+        return parse_amount(value)
+    except FinanceError as exc:
+        raise TransitionError(exc.messages, code="amount_invalid") from exc
+
+
+@transaction.atomic
+def set_budget(
+    *,
+    user: Any,
+    project: Project,
+    expenses: Sequence[tuple[str, Any]],
+    resources: Sequence[tuple[str, str, Any]],
+) -> Project:
+    """Replace the budget: expenses `(nature, amount)`, resources `(kind, funder, amount)`.
+
+    The only writer of `BudgetItem` and `Resource`: it keeps `Project.requested_amount` (the total of
+    the `state_request` resources) in sync. History keeps every former line.
+    """
+    locked = _lock_editable(project, user)
+    for kind, _funder, _amount in resources:
+        if kind not in ResourceKind.values:
+            raise TransitionError("Nature de ressource inconnue.", code="resource_kind")
+    rows: list[BudgetItem | Resource] = [
+        BudgetItem(project=locked, nature=nature.strip(), amount=_money(amount)) for nature, amount in expenses
+    ]
+    rows += [
+        Resource(project=locked, kind=kind, funder=funder.strip(), amount=_money(amount))
+        for kind, funder, amount in resources
+    ]
+    for row in rows:
+        row.full_clean()
+    # Deleted and created one by one (not in bulk), so that the history keeps every line.
+    locked.budget_items.all().delete()
+    locked.resources.all().delete()
+    for row in rows:
+        row.save()
+    locked.requested_amount = locked.compute_requested_amount()
+    locked.save()
+    record_event(
+        actor=user,
+        verb="projects.budget_updated",
+        target=locked,
+        details={"montant demandé": format_euros(locked.requested_amount)},
+    )
+    return locked
+
+
+@transaction.atomic
+def set_contributions(*, user: Any, project: Project, contributions: Sequence[tuple[str, str, Any]]) -> Project:
+    """Replace the collectivité's engagement (F35): `(kind, description, amount)`; co-funding needs an amount."""
+    locked = _lock_editable(project, user)
+    locked.contributions.all().delete()
+    rows = []
+    for kind, description, amount in contributions:
+        row = AuthorityContribution(
+            project=locked,
+            kind=kind,
+            description=description.strip(),
+            amount=_money(amount) if amount not in (None, "") else None,
+        )
+        row.full_clean()
+        rows.append(row)
+    for row in rows:
+        row.save()
+    record_event(
+        actor=user,
+        verb="projects.contributions_updated",
+        target=locked,
+        details={"engagements": sorted(row.get_kind_display() for row in rows)},
+    )
+    return locked
+
+
+# --- Transitions --------------------------------------------------------------------------------
+
+
+def _next_reference(project: Project) -> str:
+    """PTAI-<year>-<département>-<n° in the year and département>, under a lock on the département."""
+    Department.objects.select_for_update().filter(pk=project.department_id).first()
+    prefix = f"PTAI-{project.campaign.year}-{project.department.code}-"
+    last = (
+        Project.objects.filter(reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def _budget_line_code(project: Project) -> str:
+    """Action 15 (réfugiés) for a BPI-only project, action 12 (autres primo-arrivants) otherwise (F41)."""
+    if project.target_public == TargetPublic.BPI_ONLY:
+        return BudgetLineCode.REFUGEES
+    return BudgetLineCode.NEWCOMERS
+
+
+def _delegate_credits(project: Project, user: Any) -> None:
+    """Commit the granted amount on the département's envelope and pay the advance."""
+    rules = dict(project.rules)
+    code = _budget_line_code(project)
+    if code not in rules.get("budget_lines", []):
+        raise TransitionError(
+            f"La ligne {code} n'est pas ouverte pour la campagne {project.campaign.year}.", code="budget_line"
+        )
+    envelope = (
+        Envelope.objects.select_related("campaign", "budget_line", "department")
+        .filter(
+            campaign_id=project.campaign_id,
+            budget_line__code=code,
+            level=EnvelopeLevel.DEPARTMENT,
+            department_id=project.department_id,
+        )
+        .first()
+    )
+    if envelope is None:
+        raise TransitionError(
+            f"Aucun crédit {project.campaign.year} de la ligne {code} n'a été délégué au département "
+            f"{project.department} : déléguez d'abord des crédits à ce département.",
+            code="no_envelope",
+        )
+    granted = project.granted_amount
+    assert granted is not None, "a ministry_approved file has a granted amount (project_granted_iff_approved)"
+    commitment = commit(
+        actor=user,
+        envelope=envelope,
+        amount=granted,
+        funded=project,
+        label=f"{project.reference} — {project.title}"[:200],
+        rules=rules,
+    )
+    advance = (granted * Decimal(rules.get("advance_rate", "50")) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    if advance > 0:
+        pay(actor=user, commitment=commitment, amount=advance, tranche=Tranche.ADVANCE)
+    project.commitment = commitment
+
+
+def _close(project: Project, user: Any, amount: Any) -> Decimal:
+    """Pay the balance: min(final amount, committed) - paid. Returns the final amount.
+
+    A final amount below what is committed leaves the unspent part committed and unpaid (the
+    ledger has no partial release yet, see docs/ptai-workflow.md); below what is already paid it is
+    refused (a recovery order is outside the platform).
+    """
+    commitment = project.commitment
+    assert commitment is not None, "a funded file has a commitment (project_commitment_iff_funded)"
+    committed, paid = commitment_totals([commitment.pk])[commitment.pk]
+    final = committed if amount in (None, "") else parse_amount(amount)
+    if final > committed:
+        raise TransitionError(
+            f"Le montant final ({format_euros(final)}) dépasse le montant engagé ({format_euros(committed)}).",
+            code="amount_above_committed",
+        )
+    if final < paid:
+        raise TransitionError(
+            f"Le montant final ({format_euros(final)}) est inférieur à ce qui a déjà été versé "
+            f"({format_euros(paid)}) : un ordre de reversement est nécessaire.",
+            code="amount_below_paid",
+        )
+    due = final - paid
+    if due > 0:
+        pay(actor=user, commitment=commitment, amount=due, tranche=Tranche.BALANCE)
+    return final
+
+
+def _logged_amount(project: Project, name: str, final: Decimal | None) -> Decimal | None:
+    if name == TransitionName.GIVE_OPINION:
+        return project.proposed_amount
+    if name in (TransitionName.MINISTRY_APPROVE, TransitionName.DELEGATE_CREDITS):
+        return project.granted_amount
+    if name == TransitionName.CLOSE:
+        return final
+    return None
+
+
+@transaction.atomic
+def apply_transition(
+    *, project: Project, name: str, user: Any, reason: str = "", opinion: str = "", amount: Any = None
+) -> Project:
+    """Apply the transition `name` for `user`, once: lock the row, re-read its state, check that the
+    transition is available to this user, run its checks (programme rules for submit/resubmit), move
+    the money (delegate_credits, close), write the log row and the audit event, and schedule the
+    e-mail after the commit. Returns the project as saved (the `project` passed in is not modified).
+
+    Refusals: `TransitionError` (French messages; `code` "state_changed" when the file moved since
+    it was read, e.g. a double click, "not_allowed" when this user may not, the rule ids for the
+    programme rules; the finance message when the money cannot be committed or paid).
+    """
+    if name not in TransitionName.values:
+        raise TransitionError("Cette action n'existe pas.", code="unknown_transition")
+    locked = (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("campaign", "department", "lead_authority")
+        .get(pk=project.pk)
+    )
+    label = TransitionName(name).label
+    now_label = ProjectState(locked.state).label.lower()
+    if name not in {t.name for t in available_transitions(locked, user)}:
+        if locked.state != project.state or locked.state not in sources_of(Project, name):
+            raise TransitionError(
+                f"Ce dossier a déjà changé d'état : il est maintenant « {now_label} ». "
+                "Rechargez la page pour voir les actions possibles.",
+                code="state_changed",
+            )
+        raise TransitionError(
+            f"Vous ne pouvez pas « {label.lower()} » sur ce dossier « {now_label} ».", code="not_allowed"
+        )
+    source = locked.state
+    reason = reason.strip()
+    getattr(locked, name)(user=user, reason=reason, opinion=opinion, amount=amount)
+    final = None
+    try:
+        if name == TransitionName.DELEGATE_CREDITS:
+            _delegate_credits(locked, user)
+        elif name == TransitionName.CLOSE:
+            final = _close(locked, user, amount)
+    except FinanceError as exc:
+        raise TransitionError(exc.messages, code=f"finance_{exc.code or 'refused'}") from exc
+    if name == TransitionName.SUBMIT:
+        locked.reference = _next_reference(locked)
+    locked.state_changed_at = timezone.now()
+    locked.save()
+    log = ProjectTransition.objects.create(
+        project=locked,
+        transition=name,
+        source=source,
+        target=locked.state,
+        actor=user,
+        reason=reason,
+        opinion=opinion if name == TransitionName.GIVE_OPINION else "",
+        amount=_logged_amount(locked, name, final),
+    )
+    details: dict[str, Any] = {
+        "de": ProjectState(source).label,
+        "vers": ProjectState(locked.state).label,
+    }
+    if reason:
+        details["motif"] = reason
+    if log.amount is not None:
+        details["montant"] = format_euros(log.amount)
+    record_event(actor=user, verb=f"projects.{name}", target=locked, details=details)
+    transaction.on_commit(partial(notify_transition, log.pk))
+    return locked

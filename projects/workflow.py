@@ -1,0 +1,97 @@
+"""What each transition asks of the person who applies it, and which ones a user may apply now.
+
+The transitions themselves (sources, targets, permissions, checks) are declared on `Project`;
+this table only says what a button's form needs, so the pages and the API build it the same way.
+`available_transitions(project, user)` is the ONE function the pages (buttons), the API
+(`GET …/transitions/`) and `services.apply_transition` (the guard) use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from projects.enums import ProjectState, TransitionName
+
+T = TransitionName
+
+
+@dataclass(frozen=True)
+class TransitionForm:
+    """What a transition needs: a reason (motif), an opinion (avis), an amount — required or optional."""
+
+    reason: str = "none"  # "required", "optional" or "none"
+    reason_label: str = "Motif"
+    opinion: bool = False
+    amount: str = "none"  # "required", "optional" or "none"
+    amount_label: str = ""
+    # Shown to the applicant (the reason of a refusal, a correction, a dismissal).
+    notifies_applicant: bool = False
+
+
+FORMS: dict[str, TransitionForm] = {
+    T.SUBMIT: TransitionForm(),
+    T.START_REVIEW: TransitionForm(),
+    T.REQUEST_CORRECTION: TransitionForm(
+        reason="required", reason_label="Ce qu'il faut corriger", notifies_applicant=True
+    ),
+    T.RESUBMIT: TransitionForm(reason="optional", reason_label="Message à l'instructeur"),
+    T.GIVE_OPINION: TransitionForm(
+        reason="required",
+        reason_label="Texte de l'avis",
+        opinion=True,
+        amount="optional",
+        amount_label="Montant proposé (€), obligatoire pour un avis favorable",
+    ),
+    T.PREFECT_APPROVE: TransitionForm(reason="optional", reason_label="Observations"),
+    T.PREFECT_REFUSE: TransitionForm(reason="required", reason_label="Motif du refus", notifies_applicant=True),
+    T.MINISTRY_APPROVE: TransitionForm(
+        reason="optional",
+        reason_label="Observations",
+        amount="required",
+        amount_label="Montant accordé (€)",
+        notifies_applicant=True,
+    ),
+    T.MINISTRY_REFUSE: TransitionForm(reason="required", reason_label="Motif du refus", notifies_applicant=True),
+    T.MINISTRY_SEND_BACK: TransitionForm(reason="required", reason_label="Motif du renvoi en instruction"),
+    T.DELEGATE_CREDITS: TransitionForm(notifies_applicant=True),
+    T.CLOSE: TransitionForm(
+        reason="optional",
+        reason_label="Observations sur le bilan",
+        amount="optional",
+        amount_label="Montant final dépensé (€), par défaut le montant accordé",
+        notifies_applicant=True,
+    ),
+    T.DISMISS: TransitionForm(reason="required", reason_label="Motif du classement", notifies_applicant=True),
+    T.WITHDRAW: TransitionForm(reason="optional", reason_label="Motif de l'abandon"),
+}
+
+
+@dataclass(frozen=True)
+class AvailableTransition:
+    name: str
+    label: str
+    target: str
+    target_label: str
+    form: TransitionForm
+
+
+def available_transitions(project: Any, user: Any) -> list[AvailableTransition]:
+    """The transitions `user` may apply to `project` in its current state (state, role and scope).
+
+    The programme rules are NOT evaluated here (the "Ce qu'il manque" panel shows them and
+    `apply_transition` refuses with them): the button stays, the refusal explains.
+    """
+    available = []
+    for transition in project.get_available_user_state_transitions(user):
+        name = transition.name
+        target = ProjectState(transition.target)
+        available.append(AvailableTransition(name, T(name).label, target.value, target.label, FORMS[name]))
+    order = list(T.values)
+    return sorted(available, key=lambda t: order.index(t.name))
+
+
+def sources_of(project_class: Any, name: str) -> set[str]:
+    """The states from which the transition `name` may be applied."""
+    method = getattr(project_class, name)
+    return set(method._django_fsm.transitions)

@@ -1,0 +1,186 @@
+"""The file page, its actions (one form per available transition), the thread, the documents.
+
+Actions: the file page lists `available_transitions(project, user)` only; each opens a small form
+built from `.form` (reason / opinion / amount) that is its own confirmation, carrying the state the
+user saw. The POST calls `apply_transition`; a second POST (double click) finds the file moved on and
+shows "Ce dossier a déjà changé d'état…" — the service applies nothing twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from audit.models import Event
+from documents.access import is_state_agent
+from documents.models import Document
+from messaging.models import Message
+from messaging.services import post_message
+from projects.documents import after_transition
+from projects.errors import TransitionError
+from projects.models import Project, ProjectTransition
+from projects.services import apply_transition, available_transitions
+from projects.subject import findings
+from projects.workflow import FORMS, sources_of
+from web.forms.projects import MessageForm, TransitionForm
+from web.views.projects.common import can_see_ptai, get_project, panel
+
+TIMELINE_LENGTH = 100
+STATE_CHANGED = "Ce dossier a déjà changé d'état : rechargez la page pour voir les actions possibles."
+
+
+def _detail_queryset() -> Any:
+    return (
+        Project.objects.select_related("campaign", "lead_authority", "department__region", "created_by")
+        .prefetch_related("domains", "partners", "budget_items", "resources", "contributions")
+        .with_money()
+    )
+
+
+def _timeline(project: Project, user: Any) -> Any:
+    events = Event.objects.for_target(project).timeline()
+    if not is_state_agent(user):
+        events = events.exclude(details__interne=True)
+    return events[:TIMELINE_LENGTH]
+
+
+def _decisions(project: Project, user: Any) -> list[ProjectTransition]:
+    """The reasons written on the file; the applicant sees those meant for him (refusals, corrections…)."""
+    log = [t for t in project.transitions.select_related("actor") if t.reason or t.opinion]
+    if is_state_agent(user):
+        return log
+    return [t for t in log if t.transition in FORMS and FORMS[t.transition].notifies_applicant]
+
+
+def _totals(project: Project) -> dict[str, Any]:
+    from projects.enums import ResourceKind
+
+    resources = list(project.resources.all())
+    return {
+        "expenses": sum((i.amount for i in project.budget_items.all()), start=0),
+        "resources": sum((r.amount for r in resources), start=0),
+        "cofunding": sum((r.amount for r in resources if r.kind == ResourceKind.AUTHORITY_COFUNDING), start=0),
+    }
+
+
+def project_detail(request: HttpRequest, pk: int, message_form: MessageForm | None = None) -> HttpResponse:
+    project = get_project(request, pk, _detail_queryset())
+    user = request.user
+    state_agent = is_state_agent(user)
+    return render(
+        request,
+        "web/projects/detail.html",
+        {
+            "project": project,
+            "panel": panel(findings(project)),
+            "totals": _totals(project),
+            "transitions": available_transitions(project, user),
+            "documents": Document.objects.for_target(project).visible_to(user).select_related("uploaded_by"),
+            "thread": Message.objects.for_target(project).visible_to(user).for_display(),
+            "message_form": message_form or MessageForm(state_agent=state_agent),
+            "events": _timeline(project, user),
+            "decisions": _decisions(project, user),
+            "can_edit": _may_edit(project, user),
+        },
+    )
+
+
+def _may_edit(project: Project, user: Any) -> bool:
+    from projects.permissions import may_edit
+
+    return project.is_editable and may_edit(project, user)
+
+
+def project_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    project = get_project(request, pk, Project.objects.select_related("campaign", "department", "lead_authority"))
+    available = {t.name: t for t in available_transitions(project, request.user)}
+    chosen = available.get(name)
+    if chosen is None:
+        if request.method == "POST" and name in FORMS and project.state not in sources_of(Project, name):
+            # A second click, or another person acted first: nothing to apply.
+            messages.warning(request, STATE_CHANGED)
+            return redirect("web:project_detail", pk=project.pk)
+        raise Http404
+    form = TransitionForm(request.POST or None, spec=chosen.form)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("etat") != project.state:
+            form.add_error(None, STATE_CHANGED)
+        else:
+            try:
+                saved = apply_transition(
+                    project=project,
+                    name=name,
+                    user=request.user,
+                    reason=data.get("reason", "") or "",
+                    opinion=data.get("opinion", "") or "",
+                    amount=data.get("amount"),
+                )
+            except TransitionError as error:
+                ids = ", ".join(error.rule_ids)
+                for message in error.messages:
+                    form.add_error(None, f"{message} (règle : {ids})")
+            else:
+                after_transition(saved, name, request.user)
+                messages.success(request, f"« {chosen.label} » : le dossier est maintenant « {chosen.target_label} ».")
+                return redirect("web:project_detail", pk=project.pk)
+    return render(
+        request,
+        "web/projects/transition.html",
+        {"project": project, "transition": chosen, "form": form, "panel": panel(findings(project))},
+    )
+
+
+@require_POST
+def project_message(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project(request, pk)
+    state_agent = is_state_agent(request.user)
+    form = MessageForm(request.POST, request.FILES, state_agent=state_agent)
+    if form.is_valid():
+        files = [form.cleaned_data["attachment"]] if form.cleaned_data.get("attachment") else []
+        try:
+            post_message(
+                author=request.user,  # type: ignore[arg-type]
+                target=project,
+                body=form.cleaned_data["body"],
+                is_internal=bool(form.cleaned_data.get("is_internal")),
+                files=files,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, "Votre message est envoyé.")
+            return redirect(reverse("web:project_detail", args=[project.pk]) + "#fil")
+    return project_detail(request, pk, message_form=form)
+
+
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A document of a PTAI (or of a message on its thread): visible to the user and in scope, else 404."""
+    if not can_see_ptai(request.user):
+        raise Http404
+    document = Document.objects.visible_to(request.user).filter(pk=pk).select_related("target_type").first()
+    if document is None:
+        raise Http404
+    project_id = None
+    project_type = ContentType.objects.get_for_model(Project)
+    if document.target_type_id == project_type.pk:
+        project_id = document.target_id
+    elif document.target_type_id == ContentType.objects.get_for_model(Message).pk:
+        message = Message.objects.select_related("thread").filter(pk=document.target_id).first()
+        if message is not None and message.thread.target_type_id == project_type.pk:
+            project_id = message.thread.target_id
+    if project_id is None or not Project.objects.for_user(request.user).filter(pk=project_id).exists():
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )

@@ -1,0 +1,153 @@
+"""The PTAI list for every role (scoped by `for_user`), its filters, sorting, and CSV / XLSX exports.
+
+Page first, then fetch only the page's rows with what they show (`for_list().with_money()`):
+the number of queries does not depend on the number of files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from projects.enums import ProjectState
+from projects.models import Project
+from web.exports import Cell, csv_response, xlsx_response
+from web.forms.projects import SORTS, ProjectFilterForm
+from web.views.accounts import _require
+from web.views.projects.common import can_create_ptai, can_see_ptai
+
+PAGE_SIZE = 50
+EXPORT_CHUNK = 2000
+COLUMNS = (
+    ("reference", "Référence"),
+    ("title", "Titre"),
+    ("lead", "Collectivité porteuse"),
+    ("departement", "Département"),
+    ("annee", "Année"),
+    ("etat", "État"),
+    ("montant", "Montant demandé"),
+    ("date", "Créé le"),
+)
+
+
+def filtered(request: HttpRequest) -> tuple[ProjectFilterForm, QuerySet[Project], str]:
+    """The user's files with the GET filters applied, sorted; and the sort key."""
+    form = ProjectFilterForm(request.GET or None)
+    projects = Project.objects.for_user(request.user)
+    sort = "-date"
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["etat"]:
+            projects = projects.filter(state=data["etat"])
+        if data["annee"]:
+            projects = projects.filter(campaign__year=data["annee"])
+        if data["departement"]:
+            projects = projects.filter(department=data["departement"])
+        if data["domaine"]:
+            projects = projects.filter(domains=data["domaine"])
+        if data["montant_min"] is not None:
+            projects = projects.filter(requested_amount__gte=data["montant_min"])
+        if data["montant_max"] is not None:
+            projects = projects.filter(requested_amount__lte=data["montant_max"])
+        if query := data["q"].strip():
+            projects = projects.filter(Q(title__icontains=query) | Q(reference__icontains=query))
+        sort = data["tri"] or sort
+    field = SORTS[sort.lstrip("-")]
+    prefix = "-" if sort.startswith("-") else ""
+    return form, projects.order_by(f"{prefix}{field}", f"{prefix}pk"), sort
+
+
+def _headers(request: HttpRequest, sort: str) -> list[dict[str, Any]]:
+    """Clickable column headers with aria-sort for the sortable ones."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    headers = []
+    for key, label in COLUMNS:
+        header: dict[str, Any] = {"label": label, "key": key, "sortable": key in SORTS}
+        if key in SORTS:
+            current = sort.lstrip("-") == key
+            descending = sort.startswith("-")
+            header["aria_sort"] = ("descending" if descending else "ascending") if current else "none"
+            params["tri"] = key if (current and descending) else f"-{key}"
+            header["query"] = params.urlencode()
+        headers.append(header)
+    return headers
+
+
+@_require(can_see_ptai)
+def project_list(request: HttpRequest) -> HttpResponse:
+    form, projects, sort = filtered(request)
+    page = Paginator(projects.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = {p.pk: p for p in Project.objects.filter(pk__in=ids).for_list().with_money()}
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "web/projects/list.html",
+        {
+            "form": form,
+            "page": page,
+            "projects": [rows[pk] for pk in ids if pk in rows],
+            "headers": _headers(request, sort),
+            "query": params.urlencode(),
+            "can_create": can_create_ptai(request.user),
+            "states": ProjectState,
+        },
+    )
+
+
+EXPORT_HEADER = (
+    "Référence",
+    "Titre",
+    "Collectivité porteuse",
+    "Département",
+    "Année",
+    "État",
+    "Public cible",
+    "Domaines",
+    "Montant demandé",
+    "Montant accordé",
+    "Montant engagé",
+    "Montant versé",
+    "Créé le",
+    "Déposé le",
+)
+
+
+def _export_rows(projects: QuerySet[Project]) -> Iterator[Sequence[Cell]]:
+    rows = projects.for_list().with_money()
+    for p in rows.iterator(chunk_size=EXPORT_CHUNK):
+        yield (
+            p.reference,
+            p.title,
+            p.lead_authority.name,
+            p.department.code,
+            p.campaign.year,
+            p.get_state_display(),
+            p.get_target_public_display(),
+            ", ".join(d.label for d in p.domains.all()),
+            p.requested_amount,
+            p.granted_amount,
+            p.committed_amount,
+            p.paid_amount,
+            p.created_at,
+            p.submitted_at,
+        )
+
+
+@_require(can_see_ptai)
+def project_csv(request: HttpRequest) -> HttpResponse:
+    _form, projects, _sort = filtered(request)
+    return csv_response("ptai.csv", EXPORT_HEADER, _export_rows(projects))
+
+
+@_require(can_see_ptai)
+def project_xlsx(request: HttpRequest) -> HttpResponse:
+    _form, projects, _sort = filtered(request)
+    return xlsx_response("ptai.xlsx", EXPORT_HEADER, _export_rows(projects), title="PTAI")
