@@ -114,7 +114,7 @@ def test_each_demo_agent_finds_its_files(db_access: dict[str, Any]) -> None:
             assert Project.objects.for_user(user).exists(), account.email
 
 
-def test_the_flyers_examples(db_access: dict[str, Any]) -> None:
+def test_f44_the_flyers_examples(db_access: dict[str, Any]) -> None:
     clermont = Project.objects.get(lead_authority__insee_code="63113", title__startswith="Structure de soins")
     assert clermont.requested_amount == clermont.granted_amount == Decimal("100000.00")
     assert clermont.target_public == TargetPublic.BPI_ONLY

@@ -20,7 +20,7 @@ def test_f01_two_instruments_ctai_and_ptai(home):
     assert "9 millions d'euros" in home
 
 
-def test_f04_f05_f06_definitions_of_primo_arrivant_and_bpi(home):
+def test_f02_f04_f05_f06_definitions_of_primo_arrivant_and_bpi(home):
     assert "ressortissant d'un pays tiers à l'Union européenne" in home
     for excluded in (
         "étudiants internationaux",

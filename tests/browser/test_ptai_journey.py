@@ -1,0 +1,247 @@
+"""A PTAI walked in a real browser from the agent's empty draft to `closed` (issue 4: F30-F38, F40-F45).
+
+Each actor logs in in a fresh browser context: ``agent.grenoble`` types the seven steps and submits,
+``instructeur.isere`` instructs, ``prefet.isere`` and ``ministere`` approve, the Ministry delegates
+the credits, the instructeur closes. The state badge of the file page is checked after each step,
+and the national budget page of 2021 shows the file's commitment and payments on the Isère row.
+Every page passes the checks of ``conftest.Visitor`` (status, JS, CSP, axe-core) and is screenshot.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from demo.accounts import DEMO_ACCOUNTS
+from tests.browser.conftest import Visitor
+from tests.browser.test_demo_roles import log_in
+
+pytestmark = pytest.mark.browser
+
+ACCOUNTS = {account.email: account for account in DEMO_ACCOUNTS}
+TITLE = "Ateliers de français et accès au logement à Grenoble (parcours navigateur)"
+REQUESTED, PROPOSED, GRANTED = Decimal("20000"), Decimal("20000"), Decimal("18000")
+BUDGET_CAPTION = "Crédits par territoire, ligne 104-12, campagne 2021"  # all primo-arrivants: action 12
+
+
+def euros(text: str) -> Decimal:
+    """`1 234,50 €` (any spaces) → Decimal("1234.50")."""
+    return Decimal(re.sub(r"[^0-9,]", "", text).replace(",", ".") or "0")
+
+
+def logged_in(make_visitor: Any, email: str) -> Visitor:
+    visitor: Visitor = make_visitor(f"ptai-{email}")
+    visitor.visit("/connexion/", f"connexion-{email}")
+    log_in(visitor.page, ACCOUNTS[email])
+    return visitor
+
+
+def log_out(visitor: Visitor) -> None:
+    visitor.page.get_by_role("button", name="Se déconnecter").click()
+    expect(visitor.page.get_by_role("link", name="Se connecter")).to_be_visible()
+    visitor.assert_clean()
+
+
+def isere_figures(visitor: Visitor) -> tuple[Decimal, Decimal]:
+    """Committed and paid on the Isère row of line 104-12, national budget page 2021."""
+    visitor.visit("/budget/?annee=2021", "budget-2021")
+    page = visitor.page
+    row = (
+        page.get_by_role("table", name=BUDGET_CAPTION)
+        .get_by_role("row")
+        .filter(has=page.get_by_role("rowheader", name=re.compile(r"Isère")))
+    )
+    expect(row).to_have_count(1)
+    committed = row.locator("[data-figure='committed']").inner_text()
+    paid = row.locator("[data-figure='paid']").inner_text()
+    return euros(committed), euros(paid)
+
+
+def expect_state(visitor: Visitor, label: str, slug: str) -> None:
+    expect(visitor.page.locator("#etat")).to_have_text(label)
+    visitor.check(slug)
+
+
+def act(visitor: Visitor, pk: int, action: str, label: str, slug: str, *, fields: dict[str, str] | None = None) -> None:
+    """From the file page, open the action by its button, fill its form, confirm; lands on the file page."""
+    page = visitor.page
+    visitor.visit(f"/ptai/{pk}/", f"{slug}-avant")
+    page.get_by_role("link", name=action, exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/ptai/{pk}/actions/[a-z_]+/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(action)
+    for name, value in (fields or {}).items():
+        page.get_by_label(name).press_sequentially(value)  # optional fields: "(optionnel)" added
+    visitor.check(f"{slug}-formulaire")
+    page.get_by_role("button", name=f"Confirmer : {action.lower()}").click()
+    expect(page).to_have_url(re.compile(rf"/ptai/{pk}/$"))
+    expect(page.get_by_text(f"le dossier est maintenant « {label} »")).to_be_visible()
+    expect_state(visitor, label, slug)
+
+
+def continue_(page: Page) -> None:
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+
+
+def row_field(table: Locator, label: str) -> Locator:
+    return table.get_by_label(label, exact=True)
+
+
+def fill_request(visitor: Visitor) -> int:
+    """The seven steps, typed and clicked by the agent of Grenoble-Alpes-Métropole; returns the pk."""
+    page = visitor.page
+    visitor.visit("/ptai/nouveau/", "ptai-nouveau")
+    expect(page.get_by_label("Collectivité porteuse")).to_contain_text("Grenoble-Alpes-Métropole")
+    page.get_by_label("Collectivité porteuse").select_option(label="Grenoble-Alpes-Métropole")
+    page.get_by_label("Campagne").select_option(label="Campagne 2021")
+    page.get_by_role("button", name="Créer le brouillon et continuer").click()
+
+    # 1. Porteur: no partner.
+    expect(page).to_have_url(re.compile(r"/ptai/\d+/modifier/porteur/$"))
+    pk = int(re.search(r"/ptai/(\d+)/", page.url).group(1))  # type: ignore[union-attr]
+    expect(page.get_by_text("Le brouillon est enregistré")).to_be_visible()
+    visitor.check("ptai-etape-porteur")
+    continue_(page)
+
+    # 2. Projet.
+    expect(page).to_have_url(re.compile(rf"/ptai/{pk}/modifier/projet/$"))
+    page.get_by_label("Titre du projet").press_sequentially(TITLE)
+    page.get_by_label("Résumé").press_sequentially("Ateliers de français et accompagnement vers le logement.")
+    for domain in ("Formation linguistique", "Logement"):
+        page.locator("label").filter(has_text=re.compile(rf"^\s*{domain}\s*$")).click()
+        expect(page.get_by_role("checkbox", name=domain, exact=True)).to_be_checked()
+    page.get_by_label("Date de début").fill("2021-09-01")
+    page.get_by_label("Date de fin").fill("2022-08-31")
+    page.locator("label").filter(has_text="Tous les primo-arrivants").click()
+    expect(page.get_by_role("radio", name="Tous les primo-arrivants")).to_be_checked()
+    visitor.check("ptai-etape-projet")
+    continue_(page)
+
+    # 3. Public.
+    expect(page).to_have_url(re.compile(rf"/ptai/{pk}/modifier/public/$"))
+    page.get_by_label("Nombre de BPI prévus").press_sequentially("20")
+    page.get_by_label("Nombre d'autres primo-arrivants prévus").press_sequentially("40")
+    visitor.check("ptai-etape-public")
+    continue_(page)
+
+    # 4. Action: carried by the collectivité itself.
+    expect(page).to_have_url(re.compile(rf"/ptai/{pk}/modifier/action/$"))
+    page.locator("label").filter(has_text="La collectivité elle-même").click()
+    expect(page.get_by_role("radio", name="La collectivité elle-même")).to_be_checked()
+    visitor.check("ptai-etape-action")
+    continue_(page)
+
+    # 5. Budget: one expense; the State request and the co-funding rows are offered.
+    expect(page).to_have_url(re.compile(rf"/ptai/{pk}/modifier/budget/$"))
+    expenses = page.get_by_role("table", name="Dépenses, par nature")
+    resources = page.get_by_role("table", name=re.compile(r"^Ressources"))
+    row_field(expenses, "Nature de la dépense (ligne 1)").press_sequentially("Animation des ateliers")
+    row_field(expenses, "Montant (€) (ligne 1)").press_sequentially("30000")
+    expect(row_field(resources, "Ressource (ligne 1)")).to_have_value("state_request")
+    row_field(resources, "Montant (€) (ligne 1)").press_sequentially("20000")
+    expect(row_field(resources, "Ressource (ligne 2)")).to_have_value("authority_cofunding")
+    row_field(resources, "Montant (€) (ligne 2)").press_sequentially("10000")
+    visitor.check("ptai-etape-budget")
+    continue_(page)
+
+    # 6. Engagement: a co-funding with its amount.
+    expect(page).to_have_url(re.compile(rf"/ptai/{pk}/modifier/engagement/$"))
+    engagements = page.get_by_role("table", name="Engagements de la collectivité")
+    row_field(engagements, "Engagement (ligne 1)").select_option(label="Cofinancement")
+    row_field(engagements, "Description (ligne 1)").press_sequentially("Cofinancement sur le budget de la métropole.")
+    row_field(engagements, "Montant (€), pour un cofinancement (ligne 1)").press_sequentially("10000")
+    visitor.check("ptai-etape-engagement")
+    continue_(page)
+
+    # 7. Diagnostic: saved, the page stays, the panel says nothing blocks.
+    expect(page).to_have_url(re.compile(rf"/ptai/{pk}/modifier/diagnostic/$"))
+    page.get_by_label("Diagnostic territorial (synthèse)").press_sequentially("Diagnostic partagé en 2020.")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_text("Étape « Diagnostic")).to_be_visible()
+    panel = page.locator("section[aria-labelledby='missing-title']")
+    expect(panel.get_by_role("heading", name="Ce qu'il manque")).to_be_visible()
+    expect(panel.get_by_text("Bloquant", exact=True)).to_have_count(0)
+    expect(panel).to_contain_text("Rien ne manque")
+    visitor.check("ptai-etape-diagnostic")
+    return pk
+
+
+def test_f30_f45_ptai_journey_in_the_browser(make_visitor: Any) -> None:
+    # The national budget before the journey (the demo already commits and pays in Isère).
+    ministry = logged_in(make_visitor, "ministere")
+    committed_before, paid_before = isere_figures(ministry)
+    log_out(ministry)
+
+    # The agent types the request and submits it.
+    agent = logged_in(make_visitor, "agent.grenoble")
+    pk = fill_request(agent)
+    page = agent.page
+    page.get_by_role("link", name="Déposer le dossier").click()
+    expect(page.locator("section[aria-labelledby='missing-title']")).to_contain_text("Rien ne manque")
+    agent.check("ptai-depot-formulaire")
+    page.get_by_role("button", name="Confirmer : déposer le dossier").click()
+    expect(page).to_have_url(re.compile(rf"/ptai/{pk}/$"))
+    expect_state(agent, "Déposé", "ptai-depose")
+    expect(page.get_by_text(re.compile(r"Référence PTAI-2021-38-\d{4}"))).to_be_visible()
+    expect(page.locator("#montant-demande")).to_contain_text("20 000,00")
+    log_out(agent)
+
+    instructor = logged_in(make_visitor, "instructeur.isere")
+    act(instructor, pk, "Commencer l'instruction", "En instruction", "ptai-en-instruction")
+    instructor.visit(f"/ptai/{pk}/", "ptai-avis-avant")
+    instructor.page.get_by_role("link", name="Rendre l'avis d'instruction").click()
+    instructor.page.locator("label").filter(has_text=re.compile(r"^\s*Favorable\s*$")).click()
+    expect(instructor.page.get_by_role("radio", name="Favorable", exact=True)).to_be_checked()
+    instructor.page.get_by_label("Texte de l'avis").press_sequentially("Projet cohérent avec le diagnostic.")
+    instructor.page.get_by_label("Montant proposé (€)").press_sequentially(str(PROPOSED))
+    instructor.check("ptai-avis-formulaire")
+    instructor.page.get_by_role("button", name="Confirmer : rendre l'avis d'instruction").click()
+    expect(instructor.page).to_have_url(re.compile(rf"/ptai/{pk}/$"))
+    expect_state(instructor, "Instruit", "ptai-instruit")
+    log_out(instructor)
+
+    prefect = logged_in(make_visitor, "prefet.isere")
+    act(prefect, pk, "Valider et transmettre au Ministère", "Validé par le préfet", "ptai-valide-prefet")
+    log_out(prefect)
+
+    ministry = logged_in(make_visitor, "ministere")
+    act(
+        ministry,
+        pk,
+        "Valider (Ministère)",
+        "Validé par le Ministère",
+        "ptai-valide-ministere",
+        fields={"Montant accordé (€)": str(GRANTED)},
+    )
+    expect(ministry.page.locator("#montant-accorde")).to_contain_text("18 000,00")
+    act(ministry, pk, "Engager les crédits et verser l'avance", "Crédits délégués", "ptai-credits-delegues")
+    expect(ministry.page.locator("#montant-engage")).to_contain_text("18 000,00")
+    expect(ministry.page.locator("#montant-verse")).to_contain_text("9 000,00")
+    log_out(ministry)
+
+    instructor = logged_in(make_visitor, "instructeur.isere")
+    act(
+        instructor,
+        pk,
+        "Solder le projet",
+        "Soldé",
+        "ptai-solde",
+        fields={"Montant final dépensé (€)": str(GRANTED)},
+    )
+    expect(instructor.page.locator("#montant-verse")).to_contain_text("18 000,00")
+    # The generated PDFs are listed on the file page.
+    documents = instructor.page.locator("section[aria-labelledby='documents-title']")
+    for name in ("decision-attributive", "notification"):
+        pdf = re.compile(rf"^{name}-PTAI-2021-38-\d{{4}}\.pdf$")
+        expect(documents.get_by_role("link", name=pdf)).to_have_count(1)
+    log_out(instructor)
+
+    # The national budget page: the Isère row grew by the granted amount, committed and paid.
+    ministry = logged_in(make_visitor, "ministere")
+    committed_after, paid_after = isere_figures(ministry)
+    assert committed_after - committed_before == GRANTED
+    assert paid_after - paid_before == GRANTED
+    ministry.assert_clean()
