@@ -17,6 +17,7 @@ VERB_LABELS: dict[str, str] = {
     "finance.committed": "Crédits engagés",
     "finance.paid": "Versement",
     "finance.reversed": "Écriture annulée",
+    "finance.released": "Crédits non consommés libérés",
     "programme.campaign_created": "Campagne créée par copie de la précédente",
     "programme.campaign_updated": "Paramètres de la campagne modifiés",
     "programme.domain_renamed": "Libellé du domaine modifié",

@@ -205,6 +205,50 @@ def pay(*, actor: Any, commitment: Commitment, amount: Any, tranche: str = Tranc
 
 
 @transaction.atomic
+def release(*, actor: Any, commitment: Commitment, amount: Any, reason: str) -> LedgerEntry:
+    """Give back the unspent part of a commitment (when a file is closed below what was committed).
+
+    Written as a partial reversal of the commitment's entry; it never goes below what was paid.
+    """
+    amount = parse_amount(amount)
+    reason = reason.strip()
+    if not reason:
+        raise FinanceError("Indiquez le motif de la libération des crédits.", code="reason")
+    envelope = _lock(commitment.envelope)[commitment.envelope_id]
+    committed, paid = commitment_totals([commitment.pk])[commitment.pk]
+    if amount > committed - paid:
+        raise FinanceError(
+            f"Impossible de libérer {format_euros(amount)} : il reste {format_euros(committed - paid)} engagés "
+            f"et non versés sur « {commitment.label} ».",
+            code="beyond_unpaid",
+        )
+    original = (
+        LedgerEntry.objects.filter(commitment=commitment, kind=EntryKind.COMMITMENT, reverses__isnull=True)
+        .exclude(reversed_by__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    if original is None or original.amount < amount:
+        raise FinanceError("Cet engagement a déjà été annulé ou libéré.", code="already_reversed")
+    entry = LedgerEntry.objects.create(
+        envelope=envelope,
+        kind=EntryKind.COMMITMENT,
+        amount=-amount,
+        commitment=commitment,
+        reverses=original,
+        reason=reason,
+        created_by=_user(actor),
+    )
+    record_event(
+        actor=actor,
+        verb="finance.released",
+        target=envelope,
+        details={"montant": format_euros(amount), "objet": commitment.label, "motif": reason},
+    )
+    return entry
+
+
+@transaction.atomic
 def reverse(*, actor: Any, entry: LedgerEntry, reason: str) -> LedgerEntry:
     """Cancel an entry by a reversal entry (never an edit), if the balances allow it."""
     reason = reason.strip()

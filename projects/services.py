@@ -23,7 +23,7 @@ from core.formats import format_euros
 from finance.balances import commitment_totals
 from finance.enums import EnvelopeLevel, Tranche
 from finance.models import Envelope
-from finance.services import FinanceError, commit, parse_amount, pay
+from finance.services import FinanceError, commit, parse_amount, pay, release
 from programme.enums import BudgetLineCode, TargetPublic
 from programme.models import Campaign, Domain
 from projects import permissions
@@ -325,11 +325,9 @@ def _delegate_credits(project: Project, user: Any) -> None:
 
 
 def _close(project: Project, user: Any, amount: Any) -> Decimal:
-    """Pay the balance: min(final amount, committed) - paid. Returns the final amount.
+    """Pay the balance (final amount - paid) and release what was committed but not spent.
 
-    A final amount below what is committed leaves the unspent part committed and unpaid (the
-    ledger has no partial release yet, see docs/ptai-workflow.md); below what is already paid it is
-    refused (a recovery order is outside the platform).
+    A final amount below what is already paid is refused (a recovery order is outside the platform).
     """
     commitment = project.commitment
     assert commitment is not None, "a funded file has a commitment (project_commitment_iff_funded)"
@@ -349,6 +347,15 @@ def _close(project: Project, user: Any, amount: Any) -> Decimal:
     due = final - paid
     if due > 0:
         pay(actor=user, commitment=commitment, amount=due, tranche=Tranche.BALANCE)
+    if final < committed:
+        release(
+            actor=user,
+            commitment=commitment,
+            amount=committed - final,
+            reason=(
+                f"Solde de {project.reference} : {format_euros(final)} dépensés sur {format_euros(committed)} engagés."
+            ),
+        )
     return final
 
 

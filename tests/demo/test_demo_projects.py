@@ -140,7 +140,10 @@ def test_funded_and_closed_files_have_their_money_on_the_right_line(db_access: d
         assert envelope.budget_line.code == line, project
         assert envelope.department_id == project.department_id
         assert envelope.campaign_id == project.campaign_id
-        assert project.committed_amount == project.granted_amount
+        if project.state == ProjectState.FUNDED:
+            assert project.committed_amount == project.granted_amount
+        else:  # closed: what was not spent went back to the envelope
+            assert project.committed_amount == project.paid_amount <= project.granted_amount
         tranches = set(
             LedgerEntry.objects.filter(commitment=project.commitment, kind=EntryKind.PAYMENT).values_list(
                 "tranche", flat=True
@@ -152,7 +155,8 @@ def test_funded_and_closed_files_have_their_money_on_the_right_line(db_access: d
         else:
             assert tranches == {Tranche.ADVANCE, Tranche.BALANCE}
     auxiliaire: Any = funded.get(title__contains="auxiliaire de vie")
-    assert auxiliaire.paid_amount == Decimal("18500.00")  # closed below the commitment
+    assert auxiliaire.paid_amount == Decimal("18500.00")  # closed below the commitment of 20 000 €
+    assert auxiliaire.committed_amount == Decimal("18500.00")  # the unspent 1 500 € were released
 
 
 def test_written_through_the_services(db_access: dict[str, Any]) -> None:

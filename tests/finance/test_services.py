@@ -22,7 +22,7 @@ from core.formats import format_euros
 from finance.balances import Balance, balance, commitment_totals
 from finance.enums import EntryKind, EnvelopeLevel, Tranche
 from finance.models import Envelope, LedgerEntry
-from finance.services import FinanceError, delegate, open_national_envelope, pay, reverse
+from finance.services import FinanceError, commit, delegate, open_national_envelope, pay, release, reverse
 from programme.models import BudgetLine, Campaign
 from referential.models import Department, Region
 from tests.finance.conftest import euros, national, trace
@@ -635,3 +635,21 @@ def test_refused_movements_of_a_whole_scenario_leave_no_trace(
         refused(action)
     assert balance(envelope.pk) == Balance(received=euros(100_000))
     assert Event.objects.filter(verb__startswith="finance.").count() == 1
+
+
+def test_release_gives_back_the_unspent_part_of_a_commitment_once(campaign_2021, refugees, ministry):
+    """Closing a file below its commitment: the rest goes back to the envelope, never below what was paid."""
+    envelope = open_national_envelope(
+        actor=ministry, campaign=campaign_2021, budget_line=refugees, amount="100000"
+    ).envelope
+    commitment = commit(actor=ministry, envelope=envelope, amount="40000", funded=envelope, label="PTAI", rules={})
+    pay(actor=ministry, commitment=commitment, amount="20000", tranche="advance")
+    with pytest.raises(FinanceError, match="il reste 20"):
+        release(actor=ministry, commitment=commitment, amount="20000.01", reason="solde")
+    with pytest.raises(FinanceError, match="motif"):
+        release(actor=ministry, commitment=commitment, amount="5000", reason=" ")
+    release(actor=ministry, commitment=commitment, amount="8000", reason="Solde : 32 000 € dépensés")
+    assert balance(envelope.pk).committed == Decimal("32000.00")
+    assert balance(envelope.pk).available == Decimal("68000.00")
+    with pytest.raises(FinanceError, match="déjà été annulé ou libéré"):
+        release(actor=ministry, commitment=commitment, amount="1000", reason="encore")

@@ -152,7 +152,8 @@ def test_f41_a_bpi_only_project_is_committed_on_action_15(people, money_2021):
     assert project.commitment.envelope.budget_line.code == "104-15"
 
 
-def test_close_with_a_lower_final_amount_pays_only_what_was_spent(people, money_2021):
+def test_close_with_a_lower_final_amount_pays_what_was_spent_and_releases_the_rest(people, money_2021):
+    """The balance is paid up to the final amount; the unspent 8 000 € go back to the envelope."""
     project = walk(
         ProjectFactory(),
         people,
@@ -163,8 +164,14 @@ def test_close_with_a_lower_final_amount_pays_only_what_was_spent(people, money_
         "ministry_approve",
         "delegate_credits",
     )
+    envelope_id = project.commitment.envelope_id
+    available_before = balance(envelope_id).available
     project = apply_transition(project=project, name="close", user=people["ministry"], amount="32 000")
-    assert commitment_totals([project.commitment_id])[project.commitment_id] == (euros(40000), euros(32000))
+    assert commitment_totals([project.commitment_id])[project.commitment_id] == (euros(32000), euros(32000))
+    assert balance(envelope_id).available == available_before + euros(8000)
+    release = LedgerEntry.objects.get(commitment=project.commitment, kind="commitment", amount__lt=0)
+    assert release.amount == -euros(8000)
+    assert project.reference in release.reason
     assert project.transitions.last().amount == euros(32000)
 
 
