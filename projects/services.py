@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.enums import Role
 from audit.services import record_event
 from core.formats import format_euros
-from finance.balances import commitment_totals
+from finance.balances import balance, commitment_totals
 from finance.enums import EnvelopeLevel, Tranche
 from finance.models import Envelope
 from finance.services import FinanceError, commit, parse_amount, pay, release
@@ -284,11 +284,10 @@ def _budget_line_code(project: Project) -> str:
     return BudgetLineCode.NEWCOMERS
 
 
-def _delegate_credits(project: Project, user: Any) -> None:
-    """Commit the granted amount on the département's envelope and pay the advance."""
-    rules = dict(project.rules)
+def _department_envelope(project: Project) -> Envelope:
+    """The envelope a file draws on: its campaign, its département, its budget line (F41)."""
     code = _budget_line_code(project)
-    if code not in rules.get("budget_lines", []):
+    if code not in dict(project.rules).get("budget_lines", []):
         raise TransitionError(
             f"La ligne {code} n'est pas ouverte pour la campagne {project.campaign.year}.", code="budget_line"
         )
@@ -308,6 +307,29 @@ def _delegate_credits(project: Project, user: Any) -> None:
             f"{project.department} : déléguez d'abord des crédits à ce département.",
             code="no_envelope",
         )
+    return envelope
+
+
+def _check_within_envelope(project: Project) -> None:
+    """The Ministry grants no more than the département can still commit on the file's line.
+
+    Checked again, under the envelope's lock, when the credits are committed (delegate_credits).
+    """
+    envelope = _department_envelope(project)
+    available = balance(envelope.pk).available
+    granted = project.granted_amount
+    if granted is not None and granted > available:
+        raise TransitionError(
+            f"Le montant accordé ({format_euros(granted)}) dépasse les crédits encore disponibles sur "
+            f"l'enveloppe {envelope} ({format_euros(available)}).",
+            code="finance_beyond_available",
+        )
+
+
+def _delegate_credits(project: Project, user: Any) -> None:
+    """Commit the granted amount on the département's envelope and pay the advance."""
+    rules = dict(project.rules)
+    envelope = _department_envelope(project)
     granted = project.granted_amount
     assert granted is not None, "a ministry_approved file has a granted amount (project_granted_iff_approved)"
     commitment = commit(
@@ -406,7 +428,9 @@ def apply_transition(
     getattr(locked, name)(user=user, reason=reason, opinion=opinion, amount=amount)
     final = None
     try:
-        if name == TransitionName.DELEGATE_CREDITS:
+        if name == TransitionName.MINISTRY_APPROVE:
+            _check_within_envelope(locked)
+        elif name == TransitionName.DELEGATE_CREDITS:
             _delegate_credits(locked, user)
         elif name == TransitionName.CLOSE:
             final = _close(locked, user, amount)

@@ -14,7 +14,8 @@ import pytest
 from audit.models import Event
 from finance.balances import balance, commitment_totals
 from finance.enums import EntryKind, Tranche
-from finance.models import Commitment, LedgerEntry
+from finance.models import Commitment, Envelope, LedgerEntry
+from finance.services import commit
 from programme.enums import BudgetLineCode, ContributionKind, TargetPublic
 from programme.models import Campaign, Domain
 from projects.enums import Opinion, ProjectState, ResourceKind
@@ -196,25 +197,48 @@ def test_f40_granted_above_the_request_is_refused(people):
     assert Project.objects.get(pk=project.pk).state == S.PREFECT_APPROVED
 
 
-def test_f40_granted_above_the_envelope_is_refused_with_the_finance_message_and_nothing_written(people, money_2021):
-    """Isère has 100 000 € on action 12; a grant of 120 000 € cannot be committed."""
-    project = ProjectFactory(requested_amount=Decimal("150000.00"))
+def test_granted_above_the_envelope_is_refused_at_the_ministry_approval(people, money_2021):
+    """Isère has 100 000 € on action 12: the Ministry cannot grant 120 000 €; nothing is written."""
     project = walk(
-        project,
+        ProjectFactory(requested_amount=Decimal("150000.00")),
+        people,
+        "submit",
+        "start_review",
+        "give_opinion",
+        "prefect_approve",
+    )
+    before = trace()
+    with pytest.raises(TransitionError) as caught:
+        apply_transition(project=project, name="ministry_approve", user=people["ministry"], amount="120000")
+    assert caught.value.code == "finance_beyond_available"
+    assert "dépasse les crédits encore disponibles" in caught.value.messages[0]
+    assert "100\u202f000,00\u00a0€" in caught.value.messages[0]
+    assert trace() == before
+    assert Project.objects.get(pk=project.pk).state == S.PREFECT_APPROVED
+
+
+def test_credits_spent_elsewhere_since_the_approval_are_refused_at_delegation(people, money_2021):
+    """Approved within the envelope, but another commitment took the money since: the commitment is
+    refused, with the finance message, and nothing is written."""
+    project = walk(
+        ProjectFactory(requested_amount=Decimal("150000.00")),
         people,
         "submit",
         "start_review",
         "give_opinion",
         "prefect_approve",
         "ministry_approve",
-        granted="120000",
+        granted="90000",
     )
+    envelope = Envelope.objects.get(
+        campaign=project.campaign, department=project.department, budget_line__code=BudgetLineCode.NEWCOMERS
+    )
+    commit(actor=people["ministry"], envelope=envelope, amount="20000", funded=envelope, label="autre", rules={})
     before = trace()
     with pytest.raises(TransitionError) as caught:
         apply_transition(project=project, name="delegate_credits", user=people["ministry"])
     assert caught.value.code == "finance_beyond_available"
-    assert caught.value.messages[0].startswith("Impossible d'engager 120")
-    assert "il reste 100" in caught.value.messages[0]
+    assert caught.value.messages[0].startswith("Impossible d'engager 90")
     assert trace() == before
     fresh = Project.objects.get(pk=project.pk)
     assert (fresh.state, fresh.commitment_id) == (S.MINISTRY_APPROVED, None)
@@ -333,7 +357,7 @@ def test_ministry_send_back_reopens_the_instruction_and_keeps_the_former_avis_in
     assert (opinion_log.opinion, opinion_log.amount) == (Opinion.FAVORABLE, euros(40000))
 
 
-def test_granted_amount_changes_are_kept_in_history(people):
+def test_granted_amount_changes_are_kept_in_history(people, money_2021):
     project = walk(
         ProjectFactory(), people, "submit", "start_review", "give_opinion", "prefect_approve", "ministry_approve"
     )

@@ -63,8 +63,8 @@ def test_transition_by_role_and_scope(name: str, persona: str, voiron: Any, requ
     trait, allowed, target = TABLE[name]
     project = project_in(trait, voiron)
     user = make_persona(persona)
-    if name == "delegate_credits" and persona in allowed:
-        request.getfixturevalue("money_2021")
+    if name in ("ministry_approve", "delegate_credits") and persona in allowed:
+        request.getfixturevalue("money_2021")  # the grant is checked against the envelope, then committed
     names = {t.name for t in available_transitions(project, user)}
     kwargs = {"reason": "Motif détaillé pour le dossier.", **ARGS.get(name, {})}
 
