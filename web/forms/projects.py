@@ -157,7 +157,7 @@ class CarrierForm(SiteForm):
         return data
 
 
-class ExpenseForm(forms.Form):
+class ExpenseForm(SiteForm):
     nature = forms.CharField(label="Nature de la dépense", max_length=200, required=False)
     amount = forms.DecimalField(label="Montant (€)", required=False, **MONEY_FIELD)
 
@@ -168,7 +168,7 @@ class ExpenseForm(forms.Form):
         return data
 
 
-class ResourceForm(forms.Form):
+class ResourceForm(SiteForm):
     kind = forms.ChoiceField(label="Ressource", choices=[("", "—"), *ResourceKind.choices], required=False)
     funder = forms.CharField(label="Financeur", max_length=200, required=False)
     amount = forms.DecimalField(label="Montant (€)", required=False, **MONEY_FIELD)
@@ -182,7 +182,7 @@ class ResourceForm(forms.Form):
         return data
 
 
-class ContributionForm(forms.Form):
+class ContributionForm(SiteForm):
     kind = forms.ChoiceField(label="Engagement", choices=[("", "—"), *ContributionKind.choices], required=False)
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     amount = forms.DecimalField(label="Montant (€), pour un cofinancement", required=False, **MONEY_FIELD)
