@@ -205,8 +205,8 @@ def letter_deadline(subject: RuleSubject, rules: CampaignRules) -> str | None:
         return None
     return (
         f"La lettre d'engagement du {subject.letter_date:%d/%m/%Y} est arrivée après la date limite du "
-        f"{rules.letter_deadline:%d/%m/%Y} : le CTAI ne peut pas être signé en {rules.year + 1}. "
-        "Visez la signature de l'année suivante."
+        f"{rules.letter_deadline:%d/%m/%Y} pour une signature en {rules.year + 1} : justifiez ce retard "
+        "(dérogation enregistrée), ou visez la signature de l'année suivante."
     )
 
 
@@ -317,8 +317,9 @@ RULES: tuple[Rule, ...] = (
          "justification écrite.", signatory_type),
     Rule("ctai.letter.required", Severity.BLOCKING, _CONTRACT, "letter_date",
          "La lettre d'engagement est déposée.", letter_required),
-    Rule("ctai.letter.deadline", Severity.BLOCKING, _CONTRACT, "letter_date",
-         "La lettre d'engagement arrive avant la date limite pour une signature l'année suivante.",
+    Rule("ctai.letter.deadline", Severity.DEROGATION, _CONTRACT, "letter_date",
+         "La lettre d'engagement arrive avant la date limite pour une signature l'année suivante ; "
+         "sinon, retard justifié par écrit.",
          letter_deadline),
     Rule("ctai.base.bounds", Severity.BLOCKING, _CTAI, "base_amount",
          "Le socle est compris entre les bornes de la campagne.", base_bounds),

@@ -1,17 +1,6 @@
-from __future__ import annotations
+"""`TransitionError` lives in `programme.errors` (one floor down) so that the PTAI and the CTAI share it;
+it is re-exported here so existing imports keep working."""
 
-from collections.abc import Iterable
+from programme.errors import TransitionError
 
-from django.core.exceptions import ValidationError
-
-
-class TransitionError(ValidationError):
-    """A refused transition or edit, with French messages a user can act on. Nothing was written.
-
-    `rule_ids` names the programme rules (or the workflow checks) that refused it, for the API.
-    """
-
-    def __init__(self, messages: str | list[str], *, code: str, rule_ids: Iterable[str] = ()) -> None:
-        super().__init__(messages if isinstance(messages, list) else [messages], code=code)
-        self.code = code
-        self.rule_ids = list(rule_ids) or [code]
+__all__ = ["TransitionError"]

@@ -18,6 +18,7 @@ ALLOWED = {
     "documents": {"core", "audit", "referential", "accounts", "programme", "finance"},
     "messaging": {"core", "audit", "referential", "accounts", "programme", "finance", "documents"},
     "projects": {"core", "audit", "referential", "accounts", "programme", "finance", "documents", "messaging"},
+    "contracts": {"core", "audit", "referential", "accounts", "programme", "finance", "documents", "messaging"},
 }
 FIRST_PARTY = set(ALLOWED) | {"web", "api", "demo", "config"}
 

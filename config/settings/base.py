@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "documents",
     "messaging",
     "projects",
+    "contracts",
     # Doors.
     "web",
     "api",

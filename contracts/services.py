@@ -1,0 +1,210 @@
+"""Writing CTAI: a contract's creation, its diagnostic, and every transition of its life.
+
+Keyword-only functions; each checks the permission, writes, and records the audit `Event` in the
+same transaction. A refusal is a `TransitionError` (French messages, rule ids) or a
+`PermissionDenied`, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.services import record_event
+from contracts import permissions
+from contracts.enums import ContractKind, ContractState, TransitionName
+from contracts.models import Contract, ContractTransition, Diagnosis
+from contracts.workflow import AvailableTransition, available_transitions, sources_of
+from programme.errors import TransitionError
+from programme.models import Campaign
+from referential.models import Authority, Department
+
+__all__ = [
+    "AvailableTransition",
+    "TransitionError",
+    "apply_transition",
+    "available_transitions",
+    "create_contract",
+    "department_for",
+    "save_diagnosis",
+]
+
+IN_FORCE_MESSAGE = "{authority} a déjà un contrat en vigueur : un seul contrat en vigueur par collectivité."
+
+
+def department_for(authority: Authority) -> Department:
+    """The préfet's département: the authority's main one; for a région, its first by code."""
+    if authority.department_id is not None:
+        return Department.objects.get(pk=authority.department_id)
+    department = Department.objects.filter(region_id=authority.region_id).order_by("code").first()
+    if department is None:
+        raise TransitionError("Cette collectivité n'a pas de département.", code="department")
+    return department
+
+
+@transaction.atomic
+def create_contract(
+    *,
+    user: Any,
+    authority: Authority,
+    campaign: Campaign,
+    kind: str = ContractKind.CTAI,
+    title: str = "",
+    widens: Contract | None = None,
+) -> Contract:
+    """A contract at `contact`, opened by an agent of the collectivité, the préfet of its
+    département or the Diair. `widens`: the CTAIR (same collectivité) the CTAI will replace."""
+    contract = Contract(
+        kind=kind, campaign=campaign, authority=authority, department=department_for(authority), title=title
+    )
+    contract.created_by = user
+    if not (
+        permissions.is_agent(contract, user)
+        or permissions.is_prefect(contract, user)
+        or permissions.is_diair(contract, user)
+    ):
+        raise PermissionDenied("Seuls la collectivité, le préfet de son département et la Diair ouvrent un contrat.")
+    if widens is not None:
+        if kind != ContractKind.CTAI or widens.kind != ContractKind.CTAIR or widens.authority_id != authority.pk:
+            raise TransitionError("Un CTAI élargit le CTAIR de la même collectivité.", code="widens")
+        if widens.state != ContractState.SIGNED:
+            raise TransitionError("Seul un CTAIR en vigueur peut être élargi.", code="widens")
+        contract.widens = widens
+    contract.save()
+    details = {"type": ContractKind(kind).label, "collectivité": str(authority)}
+    if widens is not None:
+        details["élargit"] = f"{widens} (n° {widens.pk})"
+        record_event(
+            actor=user,
+            verb="contracts.widening_declared",
+            target=widens,
+            details={"CTAI": f"{contract} (n° {contract.pk})"},
+        )
+    record_event(actor=user, verb="contracts.created", target=contract, details=details)
+    return contract
+
+
+DIAGNOSIS_FIELDS = frozenset({"bpi_count", "other_newcomers_count", "needs_by_domain", "existing_offer", "gaps"})
+
+
+@transaction.atomic
+def save_diagnosis(*, user: Any, contract: Contract, **fields: Any) -> Diagnosis:
+    """Save the diagnostic while the contract is at `diagnosis`: the préfet, the Diair or the
+    collectivité's agents fill it in."""
+    locked = Contract.objects.select_for_update(of=("self",)).select_related("department").get(pk=contract.pk)
+    if not (permissions.is_agent(locked, user) or permissions.may_diagnose(locked, user)):
+        raise PermissionDenied("Seuls la collectivité, le préfet et la Diair remplissent le diagnostic.")
+    if locked.state != ContractState.DIAGNOSIS:
+        raise TransitionError("Le diagnostic se remplit à l'étape « diagnostic territorial ».", code="not_editable")
+    unknown = set(fields) - DIAGNOSIS_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown diagnosis fields: {sorted(unknown)}")
+    diagnosis, _ = Diagnosis.objects.get_or_create(contract=locked)
+    for name, value in fields.items():
+        setattr(diagnosis, name, value)
+    diagnosis.full_clean(exclude=["contract"])
+    diagnosis.save()
+    record_event(actor=user, verb="contracts.diagnosis_saved", target=locked, details={"champs": sorted(fields)})
+    return diagnosis
+
+
+def _in_force_elsewhere(contract: Contract) -> bool:
+    others = Contract.objects.filter(authority_id=contract.authority_id, state=ContractState.SIGNED)
+    others = others.exclude(pk=contract.pk)
+    if contract.widens_id is not None:
+        others = others.exclude(pk=contract.widens_id)
+    return others.exists()
+
+
+def _close_widened(contract: Contract, user: Any) -> Contract | None:
+    """At the signature of a CTAI that widens a CTAIR: close the CTAIR as `widened`, logged and
+    audited with the link on both sides."""
+    if contract.widens_id is None:
+        return None
+    ctair = Contract.objects.select_for_update(of=("self",)).get(pk=contract.widens_id)
+    source = ctair.state
+    if source != ContractState.SIGNED:
+        raise TransitionError("Le CTAIR élargi n'est plus en vigueur.", code="widens")
+    reason = f"Élargi en CTAI : {contract} (n° {contract.pk})."
+    ctair.close_as_widened(user=user, reason=reason)
+    ctair.state_changed_at = timezone.now()
+    ctair.save()
+    ContractTransition.objects.create(
+        contract=ctair, transition="close_as_widened", source=source, target=ctair.state, actor=user, reason=reason
+    )
+    record_event(
+        actor=user,
+        verb="contracts.widened",
+        target=ctair,
+        details={
+            "de": ContractState(source).label,
+            "vers": ContractState(ctair.state).label,
+            "CTAI": f"n° {contract.pk}",
+        },
+    )
+    return ctair
+
+
+@transaction.atomic
+def apply_transition(*, contract: Contract, name: str, user: Any, reason: str = "", **data: Any) -> Contract:
+    """Apply the transition `name` for `user`, once: lock the row, re-read its state, check that it
+    is available to this user, run its checks (programme rules, diagnostic, signatories), close a
+    widened CTAIR at `sign`, write the log row and the audit event. Returns the contract as saved.
+
+    Refusals: `TransitionError` — "state_changed" (moved since read: a double click applies once),
+    "not_allowed", "rules" with the rule ids, "in_force" (one contract in force per collectivité).
+    """
+    if name not in TransitionName.values:
+        raise TransitionError("Cette action n'existe pas.", code="unknown_transition")
+    locked = (
+        Contract.objects.select_for_update(of=("self",))
+        .select_related("campaign", "department", "authority")
+        .get(pk=contract.pk)
+    )
+    label = TransitionName(name).label
+    now_label = ContractState(locked.state).label.lower()
+    if name not in {t.name for t in available_transitions(locked, user)}:
+        if locked.state != contract.state or locked.state not in sources_of(Contract, name):
+            raise TransitionError(
+                f"Ce contrat a déjà changé d'état : il est maintenant « {now_label} ». "
+                "Rechargez la page pour voir les actions possibles.",
+                code="state_changed",
+            )
+        raise TransitionError(
+            f"Vous ne pouvez pas « {label.lower()} » sur ce contrat « {now_label} ».", code="not_allowed"
+        )
+    source = locked.state
+    reason = reason.strip()
+    getattr(locked, name)(user=user, reason=reason, **data)
+    widened = None
+    if name == TransitionName.SIGN:
+        if _in_force_elsewhere(locked):
+            raise TransitionError(
+                IN_FORCE_MESSAGE.format(authority=locked.authority), code="in_force", rule_ids=["ctai.in_force.unique"]
+            )
+        widened = _close_widened(locked, user)
+    locked.state_changed_at = timezone.now()
+    try:
+        with transaction.atomic():
+            locked.save()
+    except IntegrityError as exc:  # a concurrent signature: the database constraint decides
+        raise TransitionError(
+            IN_FORCE_MESSAGE.format(authority=locked.authority), code="in_force", rule_ids=["ctai.in_force.unique"]
+        ) from exc
+    ContractTransition.objects.create(
+        contract=locked, transition=name, source=source, target=locked.state, actor=user, reason=reason
+    )
+    details: dict[str, Any] = {"de": ContractState(source).label, "vers": ContractState(locked.state).label}
+    if reason:
+        details["motif"] = reason
+    if name == TransitionName.RECORD_LETTER and locked.letter_date:
+        details["lettre du"] = locked.letter_date.strftime("%d/%m/%Y")
+    if name == TransitionName.SIGN and locked.signed_on:
+        details["signé le"] = locked.signed_on.strftime("%d/%m/%Y")
+    if widened is not None:
+        details["élargit"] = f"{widened} (n° {widened.pk})"
+    record_event(actor=user, verb=f"contracts.{name}", target=locked, details=details)
+    return locked
