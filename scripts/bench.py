@@ -82,7 +82,11 @@ def main() -> None:
         "max": round(max(timings), 2),
     }
 
+    from projects.models import Project
+
     grand_paris = Authority.objects.get(kind="epci", name="Métropole du Grand Paris")
+    funded = Project.objects.filter(state="funded", department__code="38").order_by("pk").first()
+    assert funded is not None, "the demo has funded PTAI in Isère"
     pages = {
         "instructeur: tableau de bord": ("instructeur.isere", reverse("web:dashboard")),
         "instructeur: département 38": ("instructeur.isere", reverse("web:department_detail", args=["38"])),
@@ -94,6 +98,9 @@ def main() -> None:
         "ministère: écritures": ("ministere", reverse("web:ledger")),
         "ministère: export CSV": ("ministere", reverse("web:ledger_csv")),
         "admin: campagne 2021": ("admin", reverse("web:campaign_detail", args=[2021])),
+        "instructeur: liste des PTAI": ("instructeur.isere", reverse("web:project_list")),
+        "instructeur: PTAI financé": ("instructeur.isere", reverse("web:project_detail", args=[funded.pk])),
+        "ministère: liste des PTAI": ("ministere", reverse("web:project_list")),
         "anonyme: accueil": (None, reverse("web:home")),
         "anonyme: /healthz": (None, reverse("healthz")),
     }
