@@ -17,6 +17,7 @@ def nav_items_for(user: Any) -> list[tuple[str, str]]:
         items.append(("Collectivités", reverse("web:authority_search")))
     if user.has_role(Role.AGENT, *STATE_ROLES):
         items.append(("Projets (PTAI)", reverse("web:project_list")))
+        items.append(("Contrats (CTAI)", reverse("web:contract_list")))
     if user.has_role(*STATE_ROLES) or user.has_role(Role.AGENT):
         items.append(("Départements", reverse("web:department_list")))
     if user.has_role(*STATE_ROLES):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from web.views import accounts, dashboard, finance, programme, projects, public, referential
+from web.views import accounts, contracts, dashboard, finance, programme, projects, public, referential
 
 app_name = "web"
 
@@ -41,5 +41,11 @@ urlpatterns = [
     path("ptai/<int:pk>/modifier/<slug:step>/", projects.project_step, name="project_step"),
     path("ptai/<int:pk>/actions/<slug:name>/", projects.project_transition, name="project_transition"),
     path("ptai/<int:pk>/messages/", projects.project_message, name="project_message"),
+    path("ctai/", contracts.contract_list, name="contract_list"),
+    path("ctai/nouveau/", contracts.contract_create, name="contract_create"),
+    path("ctai/<int:pk>/", contracts.contract_detail, name="contract_detail"),
+    path("ctai/<int:pk>/diagnostic/", contracts.contract_diagnosis, name="contract_diagnosis"),
+    path("ctai/<int:pk>/derogation/", contracts.contract_derogation, name="contract_derogation"),
+    path("ctai/<int:pk>/actions/<slug:name>/", contracts.contract_transition, name="contract_transition"),
     path("documents/<int:pk>/", projects.document_download, name="document_download"),
 ]

@@ -1,0 +1,287 @@
+"""The CTAI pages: list (scoped, filtered, paginated), new contract, file page, actions, diagnostic.
+
+Same design as the PTAI pages (`web.views.projects`): the file is fetched through
+`Contract.objects.for_user` (404 outside the scope), the buttons are `available_transitions`, each
+action is a small form that is its own confirmation and carries the state the user saw, and the POST
+calls `contracts.services.apply_transition`. Refusals come back in French with their rule ids.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.enums import Role
+from audit.models import Event
+from contracts import permissions
+from contracts.enums import OPEN_STATES, ContractState
+from contracts.models import Contract, Diagnosis
+from contracts.services import apply_transition, available_transitions, create_contract, save_diagnosis
+from contracts.workflow import FORMS, sources_of
+from programme.enums import Severity
+from programme.errors import TransitionError
+from programme.services import record_derogation
+from web.forms.contracts import (
+    ContractCreateForm,
+    ContractFilterForm,
+    ContractTransitionForm,
+    DerogationForm,
+    DiagnosisForm,
+)
+from web.views.accounts import _require
+
+PAGE_SIZE = 50
+TIMELINE_LENGTH = 100
+CTAI_ROLES = (Role.AGENT, Role.INSTRUCTOR, Role.PREFECT, Role.DIAIR, Role.MINISTRY, Role.ADMIN)
+BADGES = {
+    ContractState.CONTACT: "",
+    ContractState.LETTER_RECEIVED: "fr-badge--info",
+    ContractState.DIAGNOSIS: "fr-badge--info",
+    ContractState.DRAFTING: "fr-badge--new",
+    ContractState.SIGNED: "fr-badge--success",
+    ContractState.ENDED: "fr-badge--success",
+    ContractState.ABANDONED: "fr-badge--error",
+    ContractState.WIDENED: "fr-badge--success",
+}
+STATE_CHANGED = "Ce contrat a déjà changé d'état : rechargez la page pour voir les actions possibles."
+
+
+def can_see_ctai(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_role(*CTAI_ROLES))
+
+
+def can_create_ctai(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_role(Role.AGENT, Role.PREFECT, Role.DIAIR))
+
+
+def get_contract(request: HttpRequest, pk: int, queryset: Any = None) -> Contract:
+    """The contract through `for_user`: outside the user's scope it does not exist (404)."""
+    if not can_see_ctai(request.user):
+        raise Http404
+    base = queryset if queryset is not None else Contract.objects.all()
+    contract = base.for_user(request.user).filter(pk=pk).first()
+    if contract is None:
+        raise Http404
+    return contract
+
+
+def _error_messages(error: TransitionError) -> list[str]:
+    ids = ", ".join(error.rule_ids)
+    return [f"{message} (règle : {ids})" if ids else str(message) for message in error.messages]
+
+
+# --- List -----------------------------------------------------------------------------------------
+
+
+def filtered(request: HttpRequest) -> tuple[ContractFilterForm, QuerySet[Contract]]:
+    form = ContractFilterForm(request.GET or None)
+    contracts = Contract.objects.for_user(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["etat"]:
+            contracts = contracts.filter(state=data["etat"])
+        if data["type"]:
+            contracts = contracts.filter(kind=data["type"])
+        if data["departement"]:
+            contracts = contracts.filter(department=data["departement"])
+    return form, contracts.order_by("-created_at", "-pk")
+
+
+@_require(can_see_ctai)
+def contract_list(request: HttpRequest) -> HttpResponse:
+    form, contracts = filtered(request)
+    page = Paginator(contracts.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = {c.pk: c for c in Contract.objects.filter(pk__in=ids).for_list()}
+    for row in rows.values():
+        row.badge = BADGES.get(row.state, "")  # type: ignore[attr-defined]
+    return render(
+        request,
+        "web/contracts/list.html",
+        {
+            "form": form,
+            "page": page,
+            "contracts": [rows[pk] for pk in ids if pk in rows],
+            "can_create": can_create_ctai(request.user),
+        },
+    )
+
+
+# --- New contract ---------------------------------------------------------------------------------
+
+
+@_require(can_create_ctai)
+def contract_create(request: HttpRequest) -> HttpResponse:
+    form = ContractCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contract = create_contract(
+                user=request.user,
+                authority=data["authority"],
+                campaign=data["campaign"],
+                kind=data["kind"],
+                title=data["title"],
+                widens=data["widens"],
+            )
+        except TransitionError as error:
+            for message in _error_messages(error):
+                form.add_error(None, message)
+        except PermissionDenied as error:
+            form.add_error("authority", str(error))
+        else:
+            messages.success(request, "Le contrat est ouvert à l'étape « prise de contact ».")
+            return redirect("web:contract_detail", pk=contract.pk)
+    return render(request, "web/contracts/create.html", {"form": form})
+
+
+# --- File page ------------------------------------------------------------------------------------
+
+
+def _detail_queryset() -> Any:
+    return Contract.objects.select_related(
+        "campaign", "authority", "department__region", "widens", "widened_into", "created_by"
+    )
+
+
+def may_derogate(contract: Contract, user: Any) -> bool:
+    return contract.state in OPEN_STATES and (
+        permissions.is_prefect(contract, user) or permissions.is_diair(contract, user)
+    )
+
+
+def _diagnosis(contract: Contract) -> Diagnosis | None:
+    return Diagnosis.objects.filter(contract=contract).first()
+
+
+def may_edit_diagnosis(contract: Contract, user: Any) -> bool:
+    return contract.state == ContractState.DIAGNOSIS and (
+        permissions.is_agent(contract, user) or permissions.may_diagnose(contract, user)
+    )
+
+
+def _widened_into(contract: Contract) -> Contract | None:
+    try:
+        return contract.widened_into
+    except Contract.DoesNotExist:
+        return None
+
+
+def contract_detail(request: HttpRequest, pk: int, derogation_form: DerogationForm | None = None) -> HttpResponse:
+    contract = get_contract(request, pk, _detail_queryset())
+    user = request.user
+    findings = contract.findings()
+    derogable = may_derogate(contract, user)
+    return render(
+        request,
+        "web/contracts/detail.html",
+        {
+            "contract": contract,
+            "badge": BADGES.get(contract.state, ""),
+            "panel": [{"finding": f} for f in findings],
+            "diagnosis": _diagnosis(contract),
+            "widened_into": _widened_into(contract),
+            "transitions": available_transitions(contract, user),
+            "events": Event.objects.for_target(contract).timeline()[:TIMELINE_LENGTH],
+            "can_edit_diagnosis": may_edit_diagnosis(contract, user),
+            "derogation_form": (derogation_form or DerogationForm()) if derogable else None,
+            "has_derogation_finding": any(f.severity == Severity.DEROGATION for f in findings),
+        },
+    )
+
+
+def contract_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    contract = get_contract(request, pk, Contract.objects.select_related("campaign", "department", "authority"))
+    available = {t.name: t for t in available_transitions(contract, request.user)}
+    chosen = available.get(name)
+    if chosen is None:
+        if request.method == "POST" and name in FORMS and contract.state not in sources_of(Contract, name):
+            messages.warning(request, STATE_CHANGED)
+            return redirect("web:contract_detail", pk=contract.pk)
+        raise Http404
+    form = ContractTransitionForm(request.POST or None, spec=chosen.form)
+    refused_rules: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason", "") or ""
+        if request.POST.get("etat") != contract.state:
+            form.add_error(None, STATE_CHANGED)
+        else:
+            try:
+                apply_transition(contract=contract, name=name, user=request.user, reason=reason, **data)
+            except TransitionError as error:
+                refused_rules = list(error.rule_ids)
+                for message in _error_messages(error):
+                    form.add_error(None, message)
+            else:
+                messages.success(request, f"« {chosen.label} » : le contrat est maintenant « {chosen.target_label} ».")
+                return redirect("web:contract_detail", pk=contract.pk)
+    return render(
+        request,
+        "web/contracts/transition.html",
+        {
+            "contract": contract,
+            "transition": chosen,
+            "form": form,
+            "derogable": sorted(set(refused_rules) & {"ctai.signatory.type", "ctai.letter.deadline"}),
+        },
+    )
+
+
+@require_POST
+def contract_derogation(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = get_contract(request, pk, _detail_queryset())
+    if not may_derogate(contract, request.user):
+        raise Http404
+    form = DerogationForm(request.POST)
+    if form.is_valid():
+        try:
+            record_derogation(
+                actor=request.user,
+                target=contract,
+                rule_id=form.cleaned_data["rule_id"],
+                justification=form.cleaned_data["justification"],
+                campaign_year=contract.campaign.year,
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"La dérogation à la règle {form.cleaned_data['rule_id']} est enregistrée.")
+            return redirect("web:contract_detail", pk=contract.pk)
+    return contract_detail(request, pk, derogation_form=form)
+
+
+def contract_diagnosis(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = get_contract(request, pk, Contract.objects.select_related("department", "authority"))
+    if not may_edit_diagnosis(contract, request.user):
+        raise Http404
+    diagnosis = _diagnosis(contract)
+    initial: dict[str, Any] = {}
+    if diagnosis is not None:
+        initial = {
+            "bpi_count": diagnosis.bpi_count,
+            "other_newcomers_count": diagnosis.other_newcomers_count,
+            "existing_offer": diagnosis.existing_offer,
+            "gaps": diagnosis.gaps,
+            **{f"besoin_{code}": text for code, text in (diagnosis.needs_by_domain or {}).items()},
+        }
+    form = DiagnosisForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_diagnosis(user=request.user, contract=contract, **form.diagnosis_data())
+        except TransitionError as error:
+            for message in _error_messages(error):
+                form.add_error(None, message)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, "Le diagnostic territorial est enregistré.")
+            return redirect("web:contract_detail", pk=contract.pk)
+    return render(request, "web/contracts/diagnosis.html", {"contract": contract, "form": form})
