@@ -28,6 +28,7 @@ from programme.enums import Instrument
 from programme.errors import TransitionError
 from programme.models import Campaign
 from programme.rules import RuleSubject, blocking, check
+from programme.workflow import TransitionLog
 from referential.models import Authority, Department, scope_of
 
 S = ContractState
@@ -308,26 +309,13 @@ class Diagnosis(models.Model):
         return missing
 
 
-class ContractTransition(models.Model):
+class ContractTransition(TransitionLog):
     """The log of the contract's life: one row per applied transition. Append-only."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="transitions")
-    transition = models.CharField("action", max_length=24)
     source = models.CharField("état de départ", max_length=20, choices=S.choices)
     target = models.CharField("nouvel état", max_length=20, choices=S.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField("motif", blank=True, default="")
-    created_at = models.DateTimeField("date", auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(TransitionLog.Meta):
         verbose_name = "étape du contrat"
         indexes = [models.Index(fields=["contract", "created_at"], name="contract_transition_by_file")]
-
-    def __str__(self) -> str:
-        return f"{self.transition} : {self.source} → {self.target}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("A transition log row is never modified.")
-        super().save(*args, **kwargs)

@@ -17,7 +17,7 @@ from audit.services import record_event
 from contracts import permissions
 from contracts.enums import ContractKind, ContractState, TransitionName
 from contracts.models import Contract, ContractTransition, Diagnosis
-from contracts.workflow import AvailableTransition, available_transitions, sources_of
+from contracts.workflow import CONTRACT, AvailableTransition, available_transitions
 from programme.errors import TransitionError
 from programme.models import Campaign
 from referential.models import Authority, Department
@@ -157,25 +157,8 @@ def apply_transition(*, contract: Contract, name: str, user: Any, reason: str = 
     Refusals: `TransitionError` — "state_changed" (moved since read: a double click applies once),
     "not_allowed", "rules" with the rule ids, "in_force" (one contract in force per collectivité).
     """
-    if name not in TransitionName.values:
-        raise TransitionError("Cette action n'existe pas.", code="unknown_transition")
-    locked = (
-        Contract.objects.select_for_update(of=("self",))
-        .select_related("campaign", "department", "authority")
-        .get(pk=contract.pk)
-    )
-    label = TransitionName(name).label
-    now_label = ContractState(locked.state).label.lower()
-    if name not in {t.name for t in available_transitions(locked, user)}:
-        if locked.state != contract.state or locked.state not in sources_of(Contract, name):
-            raise TransitionError(
-                f"Ce contrat a déjà changé d'état : il est maintenant « {now_label} ». "
-                "Rechargez la page pour voir les actions possibles.",
-                code="state_changed",
-            )
-        raise TransitionError(
-            f"Vous ne pouvez pas « {label.lower()} » sur ce contrat « {now_label} ».", code="not_allowed"
-        )
+    locked = CONTRACT.lock(Contract.objects.select_related("campaign", "department", "authority"), contract)
+    CONTRACT.guard(locked, contract.state, name, user)
     source = locked.state
     reason = reason.strip()
     getattr(locked, name)(user=user, reason=reason, **data)

@@ -6,21 +6,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from contracts.enums import ContractState, TransitionName
+from programme.workflow import AvailableTransition, TransitionForm, Workflow, sources_of
 
 T = TransitionName
-
-
-@dataclass(frozen=True)
-class TransitionForm:
-    """What a transition needs: a reason (motif), required or optional, and its other inputs."""
-
-    reason: str = "none"  # "required", "optional" or "none"
-    reason_label: str = "Motif"
-    fields: tuple[str, ...] = ()
 
 
 FORMS: dict[str, TransitionForm] = {
@@ -47,29 +38,13 @@ FORMS: dict[str, TransitionForm] = {
 }
 
 
-@dataclass(frozen=True)
-class AvailableTransition:
-    name: str
-    label: str
-    target: str
-    target_label: str
-    form: TransitionForm
+CONTRACT = Workflow(names=TransitionName, states=ContractState, forms=FORMS, noun="Ce contrat")
 
 
 def available_transitions(contract: Any, user: Any) -> list[AvailableTransition]:
     """The transitions `user` may apply to `contract` in its current state (state, role and scope).
     The programme rules are not evaluated here: `apply_transition` refuses with them."""
-    available = []
-    for transition in contract.get_available_user_state_transitions(user):
-        name = transition.name
-        if name not in T.values:  # internal (close_as_widened)
-            continue
-        target = ContractState(transition.target)
-        available.append(AvailableTransition(name, T(name).label, target.value, target.label, FORMS[name]))
-    order = list(T.values)
-    return sorted(available, key=lambda t: order.index(t.name))
+    return CONTRACT.available(contract, user)
 
 
-def sources_of(contract_class: Any, name: str) -> set[str]:
-    method = getattr(contract_class, name)
-    return set(method._django_fsm.transitions)
+__all__ = ["CONTRACT", "FORMS", "AvailableTransition", "TransitionForm", "available_transitions", "sources_of"]

@@ -33,6 +33,7 @@ from finance.services import FinanceError, parse_amount
 from programme.enums import ContributionKind, TargetPublic
 from programme.models import Campaign, Domain
 from programme.rules import blocking
+from programme.workflow import TransitionLog
 from projects import permissions as perm
 from projects.enums import (
     DISMISSABLE_STATES,
@@ -428,34 +429,21 @@ class AuthorityContribution(models.Model):
         return self.get_kind_display()
 
 
-class ProjectTransition(models.Model):
+class ProjectTransition(TransitionLog):
     """The log of the workflow: one row per applied transition. Append-only."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions")
-    transition = models.CharField("action", max_length=24)
     source = models.CharField("état de départ", max_length=24, choices=S.choices)
     target = models.CharField("nouvel état", max_length=24, choices=S.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField("motif", blank=True, default="")
     opinion = models.CharField("avis", max_length=12, choices=Opinion.choices, blank=True, default="")
     amount = models.DecimalField("montant (€)", null=True, blank=True, **MONEY)
-    created_at = models.DateTimeField("date", auto_now_add=True)
 
     # Append-only, so its history only ever holds the creation (the audit guard wants every amount kept).
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(TransitionLog.Meta):
         verbose_name = "étape du dossier"
         indexes = [models.Index(fields=["project", "created_at"], name="project_transition_by_project")]
-
-    def __str__(self) -> str:
-        return f"{self.transition} : {self.source} → {self.target}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("A transition log row is never modified.")
-        super().save(*args, **kwargs)
 
     @property
     def label(self) -> str:

@@ -31,7 +31,7 @@ from projects.enums import ProjectState, ResourceKind, TransitionName
 from projects.errors import TransitionError
 from projects.models import AuthorityContribution, BudgetItem, Project, ProjectTransition, Resource
 from projects.notifications import notify_transition
-from projects.workflow import AvailableTransition, available_transitions, sources_of
+from projects.workflow import PTAI, AvailableTransition, available_transitions
 from referential.models import Authority, Department
 
 __all__ = [
@@ -404,25 +404,8 @@ def apply_transition(
     it was read, e.g. a double click, "not_allowed" when this user may not, the rule ids for the
     programme rules; the finance message when the money cannot be committed or paid).
     """
-    if name not in TransitionName.values:
-        raise TransitionError("Cette action n'existe pas.", code="unknown_transition")
-    locked = (
-        Project.objects.select_for_update(of=("self",))
-        .select_related("campaign", "department", "lead_authority")
-        .get(pk=project.pk)
-    )
-    label = TransitionName(name).label
-    now_label = ProjectState(locked.state).label.lower()
-    if name not in {t.name for t in available_transitions(locked, user)}:
-        if locked.state != project.state or locked.state not in sources_of(Project, name):
-            raise TransitionError(
-                f"Ce dossier a déjà changé d'état : il est maintenant « {now_label} ». "
-                "Rechargez la page pour voir les actions possibles.",
-                code="state_changed",
-            )
-        raise TransitionError(
-            f"Vous ne pouvez pas « {label.lower()} » sur ce dossier « {now_label} ».", code="not_allowed"
-        )
+    locked = PTAI.lock(Project.objects.select_related("campaign", "department", "lead_authority"), project)
+    PTAI.guard(locked, project.state, name, user)
     source = locked.state
     reason = reason.strip()
     getattr(locked, name)(user=user, reason=reason, opinion=opinion, amount=amount)

@@ -2,31 +2,19 @@
 
 The transitions themselves (sources, targets, permissions, checks) are declared on `Project`;
 this table only says what a button's form needs, so the pages and the API build it the same way.
+The mechanism (availability, guard, log) is the platform's one: `programme.workflow`.
 `available_transitions(project, user)` is the ONE function the pages (buttons), the API
 (`GET …/transitions/`) and `services.apply_transition` (the guard) use.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from programme.workflow import AvailableTransition, TransitionForm, Workflow, sources_of
 from projects.enums import ProjectState, TransitionName
 
 T = TransitionName
-
-
-@dataclass(frozen=True)
-class TransitionForm:
-    """What a transition needs: a reason (motif), an opinion (avis), an amount — required or optional."""
-
-    reason: str = "none"  # "required", "optional" or "none"
-    reason_label: str = "Motif"
-    opinion: bool = False
-    amount: str = "none"  # "required", "optional" or "none"
-    amount_label: str = ""
-    # Shown to the applicant (the reason of a refusal, a correction, a dismissal).
-    notifies_applicant: bool = False
 
 
 FORMS: dict[str, TransitionForm] = {
@@ -67,13 +55,7 @@ FORMS: dict[str, TransitionForm] = {
 }
 
 
-@dataclass(frozen=True)
-class AvailableTransition:
-    name: str
-    label: str
-    target: str
-    target_label: str
-    form: TransitionForm
+PTAI = Workflow(names=TransitionName, states=ProjectState, forms=FORMS, noun="Ce dossier")
 
 
 def available_transitions(project: Any, user: Any) -> list[AvailableTransition]:
@@ -82,16 +64,7 @@ def available_transitions(project: Any, user: Any) -> list[AvailableTransition]:
     The programme rules are NOT evaluated here (the "Ce qu'il manque" panel shows them and
     `apply_transition` refuses with them): the button stays, the refusal explains.
     """
-    available = []
-    for transition in project.get_available_user_state_transitions(user):
-        name = transition.name
-        target = ProjectState(transition.target)
-        available.append(AvailableTransition(name, T(name).label, target.value, target.label, FORMS[name]))
-    order = list(T.values)
-    return sorted(available, key=lambda t: order.index(t.name))
+    return PTAI.available(project, user)
 
 
-def sources_of(project_class: Any, name: str) -> set[str]:
-    """The states from which the transition `name` may be applied."""
-    method = getattr(project_class, name)
-    return set(method._django_fsm.transitions)
+__all__ = ["FORMS", "PTAI", "AvailableTransition", "TransitionForm", "available_transitions", "sources_of"]
