@@ -26,6 +26,7 @@ class TransitionName(models.TextChoices):
     SIGN = "sign", "Enregistrer la signature"
     END = "end", "Terminer le contrat"
     ABANDON = "abandon", "Abandonner"
+    AMEND = "amend", "Préparer un avenant"
 
 
 S = ContractState
@@ -35,3 +36,65 @@ OPEN_STATES = (S.CONTACT, S.LETTER_RECEIVED, S.DIAGNOSIS, S.DRAFTING)
 # "In force": signed and not ended (at most one per collectivité, a database constraint).
 IN_FORCE_STATES = (S.SIGNED,)
 FINAL_STATES = (S.ENDED, S.ABANDONED, S.WIDENED)
+
+
+class ProgrammingState(models.TextChoices):
+    DRAFT = "draft", "En préparation"
+    PRESENTED = "presented", "Présentée à la Diair"
+    CHANGES_REQUESTED = "changes_requested", "Modifications demandées"
+    APPROVED = "approved", "Approuvée"
+    COMMITTED = "committed", "Crédits engagés"
+
+
+class ProgrammingTransitionName(models.TextChoices):
+    PRESENT = "present", "Présenter à la Diair"
+    REQUEST_CHANGES = "request_changes", "Demander des modifications"
+    APPROVE = "approve", "Approuver la programmation"
+    COMMIT = "commit", "Engager les crédits de l'année"
+
+
+class ActionReview(models.TextChoices):
+    """The Diair's check of one action of a presented programming."""
+
+    PENDING = "pending", "À examiner"
+    ACCEPTED = "accepted", "Acceptée"
+    SENT_BACK = "sent_back", "Renvoyée"
+
+
+class CarrierKind(models.TextChoices):
+    AUTHORITY = "authority", "La collectivité"
+    ASSOCIATION = "association", "Une association ou un opérateur"
+
+
+# Programmings the collectivité may still edit (actions, amounts).
+EDITABLE_PROGRAMMING_STATES = (ProgrammingState.DRAFT, ProgrammingState.CHANGES_REQUESTED)
+
+
+class CallState(models.TextChoices):
+    DRAFT = "draft", "En préparation"
+    PUBLISHED = "published", "Publié"
+    CLOSED = "closed", "Clos"
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Déposée"
+    SELECTED = "selected", "Retenue"
+    REJECTED = "rejected", "Non retenue"
+
+
+class AmendmentState(models.TextChoices):
+    DRAFTED = "drafted", "En rédaction"
+    SIGNED = "signed", "Signé"
+    ABANDONED = "abandoned", "Abandonné"
+
+
+class AmendmentTransitionName(models.TextChoices):
+    SIGN = "sign", "Enregistrer la signature de l'avenant"
+    ABANDON = "abandon", "Abandonner l'avenant"
+
+
+class AmendmentObject(models.TextChoices):
+    DATES = "dates", "Dates"
+    AMOUNTS = "amounts", "Montants"
+    OBJECTIVES = "objectives", "Objectifs"
+    WIDENING = "widening", "Élargissement"

@@ -13,23 +13,40 @@ event and the widened CTAIR are `contracts.services.apply_transition`, the only 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
+from simple_history.models import HistoricalRecords
 
 from contracts import permissions as perm
-from contracts.enums import IN_FORCE_STATES, OPEN_STATES, ContractKind, ContractState
-from programme.enums import Instrument
+from contracts.enums import (
+    EDITABLE_PROGRAMMING_STATES,
+    IN_FORCE_STATES,
+    OPEN_STATES,
+    ActionReview,
+    AmendmentObject,
+    AmendmentState,
+    ApplicationStatus,
+    CallState,
+    CarrierKind,
+    ContractKind,
+    ContractState,
+    ProgrammingState,
+)
+from core.formats import format_euros
+from programme.enums import Instrument, Severity
 from programme.errors import TransitionError
-from programme.models import Campaign
-from programme.rules import RuleSubject, blocking, check
+from programme.funding import CtaiFunding, ctai_funding
+from programme.models import Campaign, Domain
+from programme.rules import Finding, RuleSubject, blocking, check
 from programme.workflow import TransitionLog
-from referential.models import Authority, Department, scope_of
+from referential.models import Authority, Department, Operator, scope_of
 
 S = ContractState
 
@@ -124,6 +141,8 @@ class Contract(FSMModelMixin, models.Model):
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = ContractQuerySet.as_manager()
+    # The contract's versions (signature, amendments: dates, duration, signatories).
+    history = HistoricalRecords(excluded_fields=["updated_at", "state_changed_at"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -267,6 +286,12 @@ class Contract(FSMModelMixin, models.Model):
         _require_reason(reason, "de l'abandon")
         self.closed_reason = reason
 
+    @transition(field=state, source=[S.SIGNED], target=S.SIGNED, permission=perm.may_abandon)
+    def amend(self, *, user: Any, reason: str = "", **data: Any) -> None:
+        """Open an amendment (avenant) of a signed contract; `services` creates it, drafted, with
+        its objects and its text (`reason`). The contract stays in force meanwhile."""
+        _require_reason(reason, "de l'avenant (ce qui change)")
+
     @transition(field=state, source=[S.SIGNED], target=S.WIDENED, permission=perm.never)
     def close_as_widened(self, *, user: Any, reason: str = "", **data: Any) -> None:
         """A CTAIR replaced by the CTAI signed in its place (applied by `services` at that `sign`)."""
@@ -319,3 +344,430 @@ class ContractTransition(TransitionLog):
     class Meta(TransitionLog.Meta):
         verbose_name = "étape du contrat"
         indexes = [models.Index(fields=["contract", "created_at"], name="contract_transition_by_file")]
+
+
+# --- Yearly programming of actions ---------------------------------------------------------------
+
+# The campaign's rules checked on a programming (`programme.rules`, instrument PROGRAMMING).
+PROGRAMMING_RULE_IDS = frozenset(
+    {"ctai.domains.mandatory", "ctai.domains.min", "ctai.base.bounds", "ctai.complement.cap"}
+)
+
+P = ProgrammingState
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+
+class ActionPublic(models.TextChoices):
+    """Who an action is for. The programme funds actions for BPI and other primo-arrivants (a first
+    residence permit for less than five years); other publics are outside it."""
+
+    BPI = "bpi", "BPI uniquement"
+    NEWCOMERS = "newcomers", "BPI et autres primo-arrivants"
+    ASYLUM_SEEKERS = "asylum_seekers", "Demandeurs d'asile (hors programme)"
+    SETTLED = "settled", "Étrangers installés depuis plus de cinq ans (hors programme)"
+
+
+PROGRAMME_PUBLICS = (ActionPublic.BPI, ActionPublic.NEWCOMERS)
+
+
+class ProgrammingQuerySet(models.QuerySet["Programming"]):
+    def for_user(self, user: Any) -> ProgrammingQuerySet:
+        return self.filter(contract__in=Contract.objects.for_user(user))
+
+
+class Programming(FSMModelMixin, models.Model):
+    """A signed contract's programming of actions for one year, and its State funding: the socle
+    (budget line 104-15) and the complement (104-12) of `programme.funding`."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="programmings")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="programmings", verbose_name="année")
+    state = FSMField("état", max_length=20, choices=P.choices, default=P.DRAFT, protected=True, db_index=True)
+    state_changed_at = models.DateTimeField("dans cet état depuis", default=timezone.now)
+    base_amount = models.DecimalField("socle demandé (€, action 15)", default=Decimal("0"), **MONEY)  # type: ignore[arg-type]
+    complement_amount = models.DecimalField(  # type: ignore[misc]
+        "crédits complémentaires demandés (€, action 12)", default=Decimal("0"), **MONEY
+    )
+    rules = models.JSONField("règles de la campagne appliquées", default=dict, blank=True)
+    changes_reason = models.TextField("modifications demandées", blank=True, default="")
+    base_commitment = models.OneToOneField(
+        "finance.Commitment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    complement_commitment = models.OneToOneField(
+        "finance.Commitment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = ProgrammingQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at", "state_changed_at"])
+
+    class Meta:
+        ordering = ["contract", "campaign__year"]
+        verbose_name = "programmation annuelle"
+        verbose_name_plural = "programmations annuelles"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "campaign"],
+                name="programming_one_per_contract_year",
+                violation_error_message="Ce contrat a déjà une programmation pour cette année.",
+            ),
+            models.CheckConstraint(
+                condition=Q(base_amount__gte=0) & Q(complement_amount__gte=0), name="programming_amounts_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=P.COMMITTED) | Q(base_commitment__isnull=False),
+                name="programming_committed_has_commitment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Programmation {self.campaign.year} — {self.contract}"
+
+    @property
+    def year(self) -> int:
+        return self.campaign.year
+
+    @property
+    def total_amount(self) -> Decimal:
+        return self.base_amount + self.complement_amount
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_PROGRAMMING_STATES
+
+    # --- Rules and funding ----------------------------------------------------------------------
+
+    def counted_actions(self) -> list[Action]:
+        """The actions that make the programming: all of them, except those the Diair sent back
+        (they count again once edited and presented anew)."""
+        return [a for a in self.actions.all() if a.review != ActionReview.SENT_BACK]
+
+    def rule_subject(self) -> RuleSubject:
+        actions = self.counted_actions()
+        return RuleSubject(
+            instrument=Instrument.PROGRAMMING,
+            domains=frozenset(d.code for a in actions for d in a.domains.all()),
+            base_amount=self.base_amount,
+            complement_amount=self.complement_amount,
+            planned_bpi=sum(a.planned_bpi for a in actions),
+            planned_newcomers=sum(a.planned_newcomers for a in actions),
+        )
+
+    def current_rules(self) -> dict[str, Any]:
+        return dict(self.rules) or self.campaign.rules()
+
+    def findings(self, rules: dict[str, Any] | None = None) -> list[Any]:
+        """The campaign's rules on this year's programming (domains incl. housing, socle bounds,
+        complement cap) and the programming's own checks (at least one action, the actions' State
+        amounts add up to socle + complement)."""
+        found = [
+            f
+            for f in check(self.rule_subject(), rules if rules is not None else self.current_rules())
+            if f.rule_id in PROGRAMMING_RULE_IDS
+        ]
+        actions = self.counted_actions()
+        if not actions:
+            found.append(
+                Finding("ctai.programming.actions", Severity.BLOCKING, "Ajoutez au moins une action.", "actions")
+            )
+        else:
+            asked = sum((a.state_amount for a in actions), Decimal("0"))
+            if asked != self.total_amount:
+                found.append(
+                    Finding(
+                        "ctai.programming.total",
+                        Severity.BLOCKING,
+                        f"Les montants demandés à l'État pour les actions ({format_euros(asked)}) doivent être "
+                        f"égaux au socle + crédits complémentaires ({format_euros(self.total_amount)}).",
+                        "base_amount",
+                    )
+                )
+        return found
+
+    def funding(self) -> CtaiFunding:
+        """The computation the page shows: the highest complement the campaign's rule allows with
+        this socle and the planned beneficiaries of the actions."""
+        subject = self.rule_subject()
+        return ctai_funding(
+            base=self.base_amount,
+            planned_bpi=subject.planned_bpi or 0,
+            planned_newcomers=subject.planned_newcomers or 0,
+            rules=self.current_rules(),
+        )
+
+    def _refuse_if_blocking(self, rules: dict[str, Any]) -> None:
+        stoppers = blocking(self.findings(rules))
+        if stoppers:
+            raise TransitionError([f.message for f in stoppers], code="rules", rule_ids=[f.rule_id for f in stoppers])
+
+    # --- The workflow (applied by `contracts.programming.apply_transition` only) -----------------
+
+    @transition(
+        field=state,
+        source=[P.DRAFT, P.CHANGES_REQUESTED],
+        target=P.PRESENTED,
+        permission=perm.may_edit_programming,
+    )
+    def present(self, *, user: Any, reason: str = "", **data: Any) -> None:
+        """Checked with the campaign's rules of today, which the programming then keeps. An action
+        the Diair sent back is edited (it is then examined again) or removed first."""
+        if any(a.review == ActionReview.SENT_BACK for a in self.actions.all()):
+            raise TransitionError(
+                "Modifiez ou retirez d'abord les actions renvoyées par la Diair.", code="actions_sent_back"
+            )
+        rules = self.campaign.rules()
+        self._refuse_if_blocking(rules)
+        self.rules = rules
+        self.changes_reason = ""
+
+    @transition(field=state, source=[P.PRESENTED], target=P.CHANGES_REQUESTED, permission=perm.may_review_programming)
+    def request_changes(self, *, user: Any, reason: str = "", **data: Any) -> None:
+        _require_reason(reason, "de la demande de modifications")
+        self.changes_reason = reason
+
+    @transition(field=state, source=[P.PRESENTED], target=P.APPROVED, permission=perm.may_review_programming)
+    def approve(self, *, user: Any, reason: str = "", **data: Any) -> None:
+        """Every action examined; those sent back leave the programming, which must still follow
+        the rules (housing, domains, amounts)."""
+        actions = list(self.actions.all())
+        pending = [a for a in actions if a.review == ActionReview.PENDING]
+        if pending:
+            raise TransitionError(
+                f"Examinez chaque action avant d'approuver : {len(pending)} restent à examiner.",
+                code="actions_pending",
+            )
+        if any(a.review == ActionReview.SENT_BACK for a in actions):
+            raise TransitionError(
+                "Des actions sont renvoyées : demandez des modifications à la collectivité.",
+                code="actions_sent_back",
+            )
+        self._refuse_if_blocking(self.current_rules())
+
+    @transition(field=state, source=[P.APPROVED], target=P.COMMITTED, permission=perm.may_commit_programming)
+    def commit(self, *, user: Any, reason: str = "", **data: Any) -> None:
+        """The money moves in `contracts.programming` (socle on 104-15, complement on 104-12)."""
+
+
+class Action(models.Model):
+    """An action of a yearly programming: its carrier, domains, public, beneficiaries and money,
+    and the Diair's check of it."""
+
+    programming = models.ForeignKey(Programming, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField("intitulé", max_length=200)
+    description = models.TextField("description", blank=True, default="")
+    carrier_kind = models.CharField(
+        "porteur", max_length=12, choices=CarrierKind.choices, default=CarrierKind.AUTHORITY
+    )
+    carrier_name = models.CharField("nom du porteur", max_length=200, blank=True, default="")
+    siret = models.CharField("SIRET du porteur", max_length=14, blank=True, default="")
+    rna = models.CharField("RNA du porteur", max_length=10, blank=True, default="")
+    operator = models.ForeignKey(
+        Operator, on_delete=models.PROTECT, null=True, blank=True, related_name="ctai_actions", verbose_name="opérateur"
+    )
+    domains = models.ManyToManyField(Domain, related_name="ctai_actions", verbose_name="domaines")
+    public = models.CharField(
+        "public cible", max_length=16, choices=ActionPublic.choices, default=ActionPublic.NEWCOMERS
+    )
+    planned_bpi = models.PositiveIntegerField("BPI prévus", default=0)
+    planned_newcomers = models.PositiveIntegerField("autres primo-arrivants prévus", default=0)
+    budget = models.DecimalField("budget total (€)", default=Decimal("0"), **MONEY)  # type: ignore[arg-type]
+    state_amount = models.DecimalField("montant demandé à l'État (€)", default=Decimal("0"), **MONEY)  # type: ignore[arg-type]
+    review = models.CharField(
+        "examen de la Diair", max_length=10, choices=ActionReview.choices, default=ActionReview.PENDING
+    )
+    review_reason = models.TextField("motif du renvoi", blank=True, default="")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("examinée le", null=True, blank=True)
+    application = models.OneToOneField(
+        "CallApplication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action",
+        verbose_name="candidature retenue",
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programming", "pk"]
+        verbose_name = "action"
+        constraints = [
+            models.CheckConstraint(condition=Q(state_amount__lte=F("budget")), name="action_state_within_budget"),
+            models.CheckConstraint(
+                condition=~Q(carrier_kind=CarrierKind.ASSOCIATION) | ~Q(siret=""), name="action_association_has_siret"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def in_programme(self) -> bool:
+        return self.public in PROGRAMME_PUBLICS
+
+
+class ProgrammingTransition(TransitionLog):
+    """The log of a programming's life: one row per applied transition. Append-only."""
+
+    programming = models.ForeignKey(Programming, on_delete=models.CASCADE, related_name="transitions")
+    source = models.CharField("état de départ", max_length=20, choices=P.choices)
+    target = models.CharField("nouvel état", max_length=20, choices=P.choices)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "étape de la programmation"
+        indexes = [models.Index(fields=["programming", "created_at"], name="programming_transition_by_file")]
+
+
+# --- Calls for projects (appels à projets) -------------------------------------------------------
+
+
+class CallQuerySet(models.QuerySet["Call"]):
+    def published(self) -> CallQuerySet:
+        return self.filter(state=CallState.PUBLISHED)
+
+    def open(self, today: date | None = None) -> CallQuerySet:
+        """Published and not past their deadline: what the public and the opérateurs see."""
+        return self.published().filter(deadline__gte=today or timezone.localdate())
+
+    def for_user(self, user: Any) -> CallQuerySet:
+        """Agents: their collectivité's calls; State roles: those of their territory; opérateurs
+        and everyone else: the published ones."""
+        scope = scope_of(user)
+        if scope.national:
+            return self
+        return self.filter(
+            Q(authority_id__in=scope.authority_ids)
+            | Q(contract__department_id__in=scope.department_ids)
+            | Q(contract__department__region_id__in=scope.region_ids)
+            | Q(state__in=[CallState.PUBLISHED, CallState.CLOSED])
+        )
+
+
+class Call(models.Model):
+    """An appel à projets a collectivité publishes to select the actions of its programming."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="calls", verbose_name="contrat")
+    authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="calls", verbose_name="collectivité"
+    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="calls", verbose_name="année")
+    title = models.CharField("titre", max_length=200)
+    text = models.TextField("texte de l'appel")
+    domains = models.ManyToManyField(Domain, related_name="calls", verbose_name="domaines")
+    deadline = models.DateField("date limite de dépôt")
+    budget = models.DecimalField("budget (€)", **MONEY)  # type: ignore[arg-type]
+    state = models.CharField("état", max_length=10, choices=CallState.choices, default=CallState.DRAFT, db_index=True)
+    published_at = models.DateTimeField("publié le", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = CallQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-deadline", "-pk"]
+        verbose_name = "appel à projets"
+        verbose_name_plural = "appels à projets"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state=CallState.PUBLISHED) | Q(published_at__isnull=False), name="call_published_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, today: date | None = None) -> bool:
+        return self.state == CallState.PUBLISHED and self.deadline >= (today or timezone.localdate())
+
+
+class CallApplication(models.Model):
+    """An opérateur's answer to a call; scored and selected (or not) by the collectivité."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name="appel")
+    operator = models.ForeignKey(
+        Operator, on_delete=models.PROTECT, related_name="applications", verbose_name="opérateur"
+    )
+    title = models.CharField("intitulé de l'action", max_length=200)
+    description = models.TextField("description")
+    domains = models.ManyToManyField(Domain, related_name="call_applications", verbose_name="domaines")
+    public = models.CharField(
+        "public cible", max_length=16, choices=ActionPublic.choices, default=ActionPublic.NEWCOMERS
+    )
+    planned_bpi = models.PositiveIntegerField("BPI prévus", default=0)
+    planned_newcomers = models.PositiveIntegerField("autres primo-arrivants prévus", default=0)
+    budget = models.DecimalField("budget total (€)", **MONEY)  # type: ignore[arg-type]
+    requested_amount = models.DecimalField("montant demandé (€)", **MONEY)  # type: ignore[arg-type]
+    status = models.CharField(
+        "décision", max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+    )
+    score = models.PositiveSmallIntegerField(
+        "note (sur 20)", null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(20)]
+    )
+    score_comment = models.TextField("appréciation", blank=True, default="")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField("déposée le", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["call", "-score", "pk"]
+        verbose_name = "candidature"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "operator", "title"],
+                name="application_unique_per_operator_title",
+                violation_error_message="Cet opérateur a déjà déposé une action de ce titre sur cet appel.",
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_amount__lte=F("budget")), name="application_request_within_budget"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=20)), name="application_score_0_20"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.operator})"
+
+
+# --- Amendments (avenants) -----------------------------------------------------------------------
+
+
+class Amendment(FSMModelMixin, models.Model):
+    """An avenant to a signed contract: what it changes, its own small life (drafted → signed)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="amendments")
+    number = models.PositiveSmallIntegerField("numéro")
+    objects_changed = models.JSONField("objets", default=list)  # AmendmentObject values
+    summary = models.TextField("ce que l'avenant change")
+    new_effective_to = models.DateField("nouvelle fin d'effet", null=True, blank=True)
+    new_duration_years = models.PositiveSmallIntegerField(
+        "nouvelle durée (années)", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    state = FSMField(
+        "état", max_length=10, choices=AmendmentState.choices, default=AmendmentState.DRAFTED, protected=True
+    )
+    signed_on = models.DateField("signé le", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["contract", "number"]
+        verbose_name = "avenant"
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="amendment_number_unique"),
+            models.CheckConstraint(
+                condition=~Q(state=AmendmentState.SIGNED) | Q(signed_on__isnull=False), name="amendment_signed_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Avenant n° {self.number} — {self.contract}"
+
+    def objects_labels(self) -> list[str]:
+        return [str(AmendmentObject(o).label) for o in self.objects_changed if o in AmendmentObject.values]

@@ -67,3 +67,25 @@ def may_abandon(contract: Any, user: Any) -> bool:
 def never(contract: Any, user: Any) -> bool:
     """Internal transitions (a CTAIR closed as widened): applied by the service, never offered."""
     return False
+
+
+# --- Yearly programmings (the instance is a `Programming`; its contract carries the scope) --------
+
+
+def may_edit_programming(programming: Any, user: Any) -> bool:
+    """Prepare the year's actions and amounts, present them (`present`): the collectivité's agents."""
+    return is_agent(programming.contract, user)
+
+
+def may_review_programming(programming: Any, user: Any) -> bool:
+    """Check each action, `request_changes`, `approve`: the Diair."""
+    return is_diair(programming.contract, user)
+
+
+def may_commit_programming(programming: Any, user: Any) -> bool:
+    """`commit` the year's credits on the département's envelopes: the préfet."""
+    return is_prefect(programming.contract, user)
+
+
+def may_see_programming_drafts(programming: Any, user: Any) -> bool:
+    return is_agent(programming.contract, user)

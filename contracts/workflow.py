@@ -35,6 +35,11 @@ FORMS: dict[str, TransitionForm] = {
     ),
     T.END: TransitionForm(reason="optional", reason_label="Observations"),
     T.ABANDON: TransitionForm(reason="required", reason_label="Motif de l'abandon"),
+    T.AMEND: TransitionForm(
+        reason="required",
+        reason_label="Ce que l'avenant change",
+        fields=("objects_changed", "new_effective_to", "new_duration_years"),
+    ),
 }
 
 

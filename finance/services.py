@@ -58,6 +58,34 @@ def _lock(*envelopes: Envelope) -> dict[int, Envelope]:
     return {e.pk: e for e in locked}
 
 
+def department_envelope(
+    *, campaign: Campaign, line_code: str, department: Department, rules: dict[str, Any]
+) -> Envelope:
+    """The envelope a file of `department` draws on for `campaign`'s budget line `line_code` (F41):
+    PTAI, CTAI programmings. `rules`: the campaign's rules the decision keeps (its open lines)."""
+    if line_code not in rules.get("budget_lines", []):
+        raise FinanceError(
+            f"La ligne {line_code} n'est pas ouverte pour la campagne {campaign.year}.", code="budget_line"
+        )
+    envelope = (
+        Envelope.objects.select_related("campaign", "budget_line", "department")
+        .filter(
+            campaign_id=campaign.pk,
+            budget_line__code=line_code,
+            level=EnvelopeLevel.DEPARTMENT,
+            department_id=department.pk,
+        )
+        .first()
+    )
+    if envelope is None:
+        raise FinanceError(
+            f"Aucun crédit {campaign.year} de la ligne {line_code} n'a été délégué au département "
+            f"{department} : déléguez d'abord des crédits à ce département.",
+            code="no_envelope",
+        )
+    return envelope
+
+
 def _refuse_beyond_available(envelope: Envelope, amount: Decimal, action: str) -> None:
     available = balance(envelope.pk).available
     if amount > available:

@@ -21,9 +21,9 @@ from accounts.enums import Role
 from audit.services import record_event
 from core.formats import format_euros
 from finance.balances import balance, commitment_totals
-from finance.enums import EnvelopeLevel, Tranche
+from finance.enums import Tranche
 from finance.models import Envelope
-from finance.services import FinanceError, commit, parse_amount, pay, release
+from finance.services import FinanceError, commit, department_envelope, parse_amount, pay, release
 from programme.enums import BudgetLineCode, TargetPublic
 from programme.models import Campaign, Domain
 from projects import permissions
@@ -286,28 +286,15 @@ def _budget_line_code(project: Project) -> str:
 
 def _department_envelope(project: Project) -> Envelope:
     """The envelope a file draws on: its campaign, its département, its budget line (F41)."""
-    code = _budget_line_code(project)
-    if code not in dict(project.rules).get("budget_lines", []):
-        raise TransitionError(
-            f"La ligne {code} n'est pas ouverte pour la campagne {project.campaign.year}.", code="budget_line"
+    try:
+        return department_envelope(
+            campaign=project.campaign,
+            line_code=_budget_line_code(project),
+            department=project.department,
+            rules=dict(project.rules),
         )
-    envelope = (
-        Envelope.objects.select_related("campaign", "budget_line", "department")
-        .filter(
-            campaign_id=project.campaign_id,
-            budget_line__code=code,
-            level=EnvelopeLevel.DEPARTMENT,
-            department_id=project.department_id,
-        )
-        .first()
-    )
-    if envelope is None:
-        raise TransitionError(
-            f"Aucun crédit {project.campaign.year} de la ligne {code} n'a été délégué au département "
-            f"{project.department} : déléguez d'abord des crédits à ce département.",
-            code="no_envelope",
-        )
-    return envelope
+    except FinanceError as exc:
+        raise TransitionError(exc.messages, code=exc.code or "no_envelope") from exc
 
 
 def _check_within_envelope(project: Project) -> None:
