@@ -36,6 +36,7 @@ from web.forms.contracts import (
     DiagnosisForm,
 )
 from web.views.accounts import _require
+from web.views.programmings import programmings_context
 
 PAGE_SIZE = 50
 TIMELINE_LENGTH = 100
@@ -193,6 +194,7 @@ def contract_detail(request: HttpRequest, pk: int, derogation_form: DerogationFo
             "can_edit_diagnosis": may_edit_diagnosis(contract, user),
             "derogation_form": (derogation_form or DerogationForm()) if derogable else None,
             "has_derogation_finding": any(f.severity == Severity.DEROGATION for f in findings),
+            **programmings_context(contract, user),
         },
     )
 
