@@ -20,6 +20,12 @@ class EventQuerySet(models.QuerySet["Event"]):
     def timeline(self) -> EventQuerySet:
         return self.select_related("actor").order_by("-created_at", "-pk")
 
+    def public(self) -> EventQuerySet:
+        """Without the events about internal notes and documents (`details["interne"]` true), for
+        the people outside the State. Not `exclude(details__interne=True)`: in SQL that also drops
+        every event without the key."""
+        return self.filter(~models.Q(details__has_key="interne") | models.Q(details__interne=False))
+
 
 class Event(models.Model):
     """One change of business data. Append-only: never edited, never deleted."""

@@ -22,12 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
 
 from programme.errors import TransitionError
+
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ class Workflow:
     def state_label(self, state: str) -> str:
         return str(self.states(state).label) if state in self.states.values else state
 
-    def lock(self, queryset: models.QuerySet[Any], obj: Any) -> Any:
+    def lock(self, queryset: models.QuerySet[M], obj: M) -> M:
         """`obj`'s row, locked for the transaction (FOR UPDATE of its own table), state re-read."""
         return queryset.select_for_update(of=("self",)).get(pk=obj.pk)
 

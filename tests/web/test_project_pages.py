@@ -160,6 +160,19 @@ def test_internal_notes_and_their_events_are_hidden_from_the_applicant(
     assert "DDETS" in page and "Note interne ajoutée" in page
 
 
+def test_the_applicant_still_sees_the_rest_of_the_timeline(
+    instructor_isere: PersonaClient, agent_grenoble: PersonaClient, isere_file: Project
+) -> None:
+    """Hiding the internal events must not hide the others (events without the "interne" key)."""
+    from audit.models import Event
+    from audit.services import record_event
+
+    record_event(actor=instructor_isere.user, verb="projects.start_review", target=isere_file, details={"de": "x"})
+    assert Event.objects.for_target(isere_file).public().filter(verb="projects.start_review").exists()
+    page = text_of(agent_grenoble.get(reverse("web:project_detail", args=[isere_file.pk])).text)
+    assert "Instruction commencée" in page
+
+
 # --- The request's errors -----------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from accounts.enums import Role
 from core.validators import validate_rna, validate_siret
 from programme.enums import ContributionKind, TargetPublic
 from programme.models import Campaign, Domain
-from projects.enums import CarrierKind, Opinion, ProjectState, ResourceKind
+from projects.enums import CarrierKind, ProjectState, ResourceKind
 from referential.models import Authority, Department
 from web.forms.base import SiteForm
 from web.forms.picker import AuthorityPickerField
@@ -259,36 +259,6 @@ class ProjectFilterForm(SiteForm):
 
 
 # --- A transition, a message ---------------------------------------------------------------------
-
-
-class TransitionForm(SiteForm):
-    """Built from the transition's `.form` (reason / opinion / amount)."""
-
-    def __init__(self, *args: Any, spec: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if spec.opinion:
-            self.fields["opinion"] = forms.ChoiceField(
-                label="Avis",
-                choices=Opinion.choices,
-                widget=forms.RadioSelect,
-                error_messages={"required": "Choisissez l'avis : favorable ou défavorable."},
-            )
-        if spec.reason != "none":
-            self.fields["reason"] = forms.CharField(
-                label=spec.reason_label,
-                required=spec.reason == "required",
-                widget=forms.Textarea(attrs={"rows": 4}),
-                error_messages={"required": f"Indiquez : {spec.reason_label.lower()}."},
-            )
-            if spec.notifies_applicant:
-                self.fields["reason"].help_text = "Ce texte est communiqué à la collectivité."
-        if spec.amount != "none":
-            self.fields["amount"] = forms.DecimalField(
-                label=spec.amount_label,
-                required=spec.amount == "required",
-                error_messages={"required": f"Indiquez : {spec.amount_label.lower()}."},
-                **MONEY_FIELD,
-            )
 
 
 class MessageForm(SiteForm):

@@ -29,7 +29,8 @@ from projects.models import Project, ProjectTransition
 from projects.services import apply_transition, available_transitions
 from projects.subject import findings
 from projects.workflow import FORMS, sources_of
-from web.forms.projects import MessageForm, TransitionForm
+from web.forms.projects import MessageForm
+from web.forms.workflow import WorkflowTransitionForm
 from web.views.projects.common import can_see_ptai, get_project, panel
 
 TIMELINE_LENGTH = 100
@@ -47,7 +48,7 @@ def _detail_queryset() -> Any:
 def _timeline(project: Project, user: Any) -> Any:
     events = Event.objects.for_target(project).timeline()
     if not is_state_agent(user):
-        events = events.exclude(details__interne=True)
+        events = events.public()
     return events[:TIMELINE_LENGTH]
 
 
@@ -108,7 +109,7 @@ def project_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse
             messages.warning(request, STATE_CHANGED)
             return redirect("web:project_detail", pk=project.pk)
         raise Http404
-    form = TransitionForm(request.POST or None, spec=chosen.form)
+    form = WorkflowTransitionForm(request.POST or None, spec=chosen.form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if request.POST.get("etat") != project.state:

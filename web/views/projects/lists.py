@@ -7,7 +7,6 @@ the number of queries does not depend on the number of files.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
@@ -18,6 +17,7 @@ from projects.enums import ProjectState
 from projects.models import Project
 from web.exports import Cell, csv_response, xlsx_response
 from web.forms.projects import SORTS, ProjectFilterForm
+from web.lists import kept_query, sortable_headers, sorted_by
 from web.views.accounts import _require
 from web.views.projects.common import can_create_ptai, can_see_ptai
 
@@ -57,26 +57,8 @@ def filtered(request: HttpRequest) -> tuple[ProjectFilterForm, QuerySet[Project]
         if query := data["q"].strip():
             projects = projects.filter(Q(title__icontains=query) | Q(reference__icontains=query))
         sort = data["tri"] or sort
-    field = SORTS[sort.lstrip("-")]
-    prefix = "-" if sort.startswith("-") else ""
-    return form, projects.order_by(f"{prefix}{field}", f"{prefix}pk"), sort
-
-
-def _headers(request: HttpRequest, sort: str) -> list[dict[str, Any]]:
-    """Clickable column headers with aria-sort for the sortable ones."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    headers = []
-    for key, label in COLUMNS:
-        header: dict[str, Any] = {"label": label, "key": key, "sortable": key in SORTS}
-        if key in SORTS:
-            current = sort.lstrip("-") == key
-            descending = sort.startswith("-")
-            header["aria_sort"] = ("descending" if descending else "ascending") if current else "none"
-            params["tri"] = key if (current and descending) else f"-{key}"
-            header["query"] = params.urlencode()
-        headers.append(header)
-    return headers
+    projects, sort = sorted_by(projects, SORTS, sort, "-date")
+    return form, projects, sort
 
 
 @_require(can_see_ptai)
@@ -85,8 +67,6 @@ def project_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(projects.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     ids = list(page.object_list)
     rows = {p.pk: p for p in Project.objects.filter(pk__in=ids).for_list().with_money()}
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "web/projects/list.html",
@@ -94,8 +74,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "projects": [rows[pk] for pk in ids if pk in rows],
-            "headers": _headers(request, sort),
-            "query": params.urlencode(),
+            "headers": sortable_headers(request, COLUMNS, SORTS, sort),
+            "query": kept_query(request),
             "can_create": can_create_ptai(request.user),
             "states": ProjectState,
         },

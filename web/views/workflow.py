@@ -1,0 +1,66 @@
+"""The one page of a workflow transition (confirmation, form, refusal in French), shared by the
+CTAI programmings and amendments; the object's own page lists the buttons (`Workflow.available`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from programme.errors import TransitionError
+from programme.workflow import Workflow, sources_of
+from web.forms.workflow import NO_INPUTS, WorkflowTransitionForm
+
+
+def error_messages(error: TransitionError) -> list[str]:
+    """A refusal's messages, each with the rule ids that refused it (the user can look them up)."""
+    ids = ", ".join(error.rule_ids)
+    return [f"{message} (règle : {ids})" if ids else str(message) for message in error.messages]
+
+
+def transition_page(
+    request: HttpRequest,
+    *,
+    obj: Any,
+    name: str,
+    workflow: Workflow,
+    apply: Callable[..., Any],
+    back_url: str,
+    context: Mapping[str, Any],
+    inputs: Mapping[str, Callable[[], forms.Field]] = NO_INPUTS,
+    template: str = "web/includes/transition_page.html",
+) -> HttpResponse:
+    """GET: the confirmation and the transition's form; POST: apply it once. `apply(name=…, user=…,
+    reason=…, **inputs)` is the domain's service (bound to `obj`). A transition this user may not
+    apply is a 404; one the object already left (double click, another tab) sends back to its page
+    with a warning."""
+    chosen = workflow.may_open(obj, name, request.user)
+    if chosen is None:
+        if request.method == "POST" and name in workflow.forms and obj.state not in sources_of(type(obj), name):
+            messages.warning(request, f"{workflow.noun} a déjà changé d'état : voici les actions possibles.")
+            return redirect(back_url)
+        raise Http404
+    form = WorkflowTransitionForm(request.POST or None, spec=chosen.form, inputs=inputs)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        reason = data.pop("reason", "")
+        if request.POST.get("etat") != obj.state:
+            form.add_error(None, f"{workflow.noun} a déjà changé d'état : rechargez la page.")
+        else:
+            try:
+                apply(name=name, user=request.user, reason=reason, **data)
+            except TransitionError as error:
+                for message in error_messages(error):
+                    form.add_error(None, message)
+            else:
+                messages.success(request, f"« {chosen.label} » : état « {chosen.target_label} ».")
+                return redirect(back_url)
+    return render(
+        request,
+        template,
+        {"object": obj, "transition": chosen, "form": form, "back_url": back_url, **context},
+    )
