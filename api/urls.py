@@ -19,6 +19,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from api import views
+from api.ctai import CallViewSet, CtaiViewSet, ProgrammingViewSet
 from api.docs import DocsView, SchemaView
 from api.ptai import PtaiViewSet
 
@@ -58,6 +59,9 @@ router.register("departements", views.DepartmentViewSet, basename="departement")
 router.register("campaigns", views.CampaignViewSet, basename="campaign")
 router.register("envelopes", views.EnvelopeViewSet, basename="envelope")
 router.register("ptai", PtaiViewSet, basename="ptai")
+router.register("ctai", CtaiViewSet, basename="ctai")
+router.register("programmings", ProgrammingViewSet, basename="programming")
+router.register("calls", CallViewSet, basename="call")
 
 urlpatterns = drf_views_only(
     [

@@ -20,10 +20,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from accounts.enums import Role
 from contracts import permissions as perm
 from contracts.enums import (
     EDITABLE_PROGRAMMING_STATES,
@@ -133,6 +135,9 @@ class Contract(FSMModelMixin, models.Model):
         "durée (années)", null=True, blank=True, validators=[MinValueValidator(1)]
     )
     closed_reason = models.TextField("motif de clôture", blank=True, default="")
+    # The contract's text: pre-filled from a model (`contracts.documents.draft_text`), edited by the
+    # collectivité, the préfet and the Diair while drafting, printed to PDF.
+    text = models.TextField("texte du contrat", blank=True, default="")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -176,6 +181,23 @@ class Contract(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title or f"{ContractKind(self.kind).label} {self.authority}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:contract_detail", args=[self.pk])
+
+    def notification_recipients(self, internal: bool) -> list[Any]:
+        """Who `messaging` tells of a new message on the contract's thread (F19: the Diair's
+        support): the préfets of its département or région and the Diair; for a message that is
+        not an internal note, the collectivité's agents too."""
+        from accounts.models import User
+
+        state = Q(memberships__role=Role.DIAIR) | (
+            Q(memberships__role=Role.PREFECT)
+            & (Q(memberships__department_id=self.department_id) | Q(memberships__region_id=self.department.region_id))
+        )
+        if not internal:
+            state |= Q(memberships__role=Role.AGENT, memberships__authority_id=self.authority_id)
+        return list(User.objects.filter(state, is_active=True).distinct().order_by("pk"))
 
     # --- Rules ----------------------------------------------------------------------------------
 
@@ -283,8 +305,15 @@ class Contract(FSMModelMixin, models.Model):
 
     @transition(field=state, source=list(OPEN_STATES), target=S.ABANDONED, permission=perm.may_abandon)
     def abandon(self, *, user: Any, reason: str = "", **data: Any) -> None:
+        """A CTAI that was to widen a CTAIR lets it go: the CTAIR stays in force and may be widened
+        by another CTAI (the link stays in the reason and in both timelines' events)."""
         _require_reason(reason, "de l'abandon")
         self.closed_reason = reason
+        if self.widens_id is not None:
+            self.closed_reason = (
+                f"{reason}\n(Ce CTAI devait élargir le CTAIR n° {self.widens_id}, qui reste en vigueur.)"
+            )
+            self.widens = None
 
     @transition(field=state, source=[S.SIGNED], target=S.SIGNED, permission=perm.may_abandon)
     def amend(self, *, user: Any, reason: str = "", **data: Any) -> None:
@@ -319,6 +348,15 @@ class Diagnosis(models.Model):
 
     def __str__(self) -> str:
         return f"Diagnostic de {self.contract}"
+
+    def needs_labelled(self) -> list[tuple[str, str]]:
+        """The needs by domain with the domains' labels, in the domains' order (one query)."""
+        needs = {code: str(text) for code, text in (self.needs_by_domain or {}).items() if str(text).strip()}
+        if not needs:
+            return []
+        domains = Domain.objects.filter(code__in=needs).order_by("position", "label").values_list("code", "label")
+        labelled = [(label, needs.pop(code)) for code, label in domains]
+        return labelled + sorted(needs.items())
 
     def missing(self) -> list[str]:
         """What the diagnostic still lacks, in French (empty when complete)."""
@@ -384,8 +422,10 @@ class Programming(FSMModelMixin, models.Model):
     state = FSMField("état", max_length=20, choices=P.choices, default=P.DRAFT, protected=True, db_index=True)
     state_changed_at = models.DateTimeField("dans cet état depuis", default=timezone.now)
     base_amount = models.DecimalField("socle demandé (€, action 15)", default=Decimal("0"), **MONEY)  # type: ignore[arg-type]
-    complement_amount = models.DecimalField(  # type: ignore[misc]
-        "crédits complémentaires demandés (€, action 12)", default=Decimal("0"), **MONEY
+    complement_amount = models.DecimalField(
+        "crédits complémentaires demandés (€, action 12)",
+        default=Decimal("0"),
+        **MONEY,  # type: ignore[arg-type]
     )
     rules = models.JSONField("règles de la campagne appliquées", default=dict, blank=True)
     changes_reason = models.TextField("modifications demandées", blank=True, default="")
@@ -466,6 +506,26 @@ class Programming(FSMModelMixin, models.Model):
             if f.rule_id in PROGRAMMING_RULE_IDS
         ]
         actions = self.counted_actions()
+        for action in actions:
+            if not action.cir_link.strip():
+                found.append(
+                    Finding(
+                        "ctai.action.cir",
+                        Severity.WARNING,
+                        f"Action « {action.title} » : indiquez comment elle complète le contrat d'intégration "
+                        "républicaine (CIR) des personnes accompagnées.",
+                        "cir_link",
+                    )
+                )
+            if not action.diagnosis_need.strip():
+                found.append(
+                    Finding(
+                        "ctai.action.need",
+                        Severity.WARNING,
+                        f"Action « {action.title} » : indiquez le besoin du diagnostic territorial auquel elle répond.",
+                        "diagnosis_need",
+                    )
+                )
         if not actions:
             found.append(
                 Finding("ctai.programming.actions", Severity.BLOCKING, "Ajoutez au moins une action.", "actions")
@@ -572,6 +632,10 @@ class Action(models.Model):
     planned_newcomers = models.PositiveIntegerField("autres primo-arrivants prévus", default=0)
     budget = models.DecimalField("budget total (€)", default=Decimal("0"), **MONEY)  # type: ignore[arg-type]
     state_amount = models.DecimalField("montant demandé à l'État (€)", default=Decimal("0"), **MONEY)  # type: ignore[arg-type]
+    # F13: the need of the territorial diagnostic the action answers; F07: how it complements the
+    # contrat d'intégration républicaine (CIR) its public signed.
+    diagnosis_need = models.TextField("besoin du diagnostic auquel l'action répond", blank=True, default="")
+    cir_link = models.TextField("articulation avec le contrat d'intégration républicaine (CIR)", blank=True, default="")
     review = models.CharField(
         "examen de la Diair", max_length=10, choices=ActionReview.choices, default=ActionReview.PENDING
     )
@@ -771,3 +835,50 @@ class Amendment(FSMModelMixin, models.Model):
 
     def objects_labels(self) -> list[str]:
         return [str(AmendmentObject(o).label) for o in self.objects_changed if o in AmendmentObject.values]
+
+    # --- Its own workflow (F24), applied by `contracts.amendments.apply_transition` only ----------
+
+    @transition(
+        field=state, source=[AmendmentState.DRAFTED], target=AmendmentState.SIGNED, permission=perm.may_sign_amendment
+    )
+    def sign(self, *, user: Any, reason: str = "", **data: Any) -> None:
+        """The préfet records the signature (`signed_on`); the new end of effect and duration apply
+        to the contract, which `contracts.amendments` saves (its history keeps the new version)."""
+        contract = self.contract
+        if contract.state != S.SIGNED:
+            raise TransitionError(
+                "Le contrat n'est plus en vigueur : l'avenant ne peut plus être signé.", code="contract_not_in_force"
+            )
+        self.signed_on = _as_date(data.get("signed_on"), "la date de signature de l'avenant", "signed_on")
+        if contract.signed_on and self.signed_on < contract.signed_on:
+            raise TransitionError("L'avenant ne peut pas être signé avant le contrat.", code="signed_on")
+        if self.new_effective_to is not None:
+            if contract.effective_from and self.new_effective_to < contract.effective_from:
+                raise TransitionError(
+                    "La nouvelle fin d'effet précède la prise d'effet du contrat.", code="effective_to"
+                )
+            contract.effective_to = self.new_effective_to
+        if self.new_duration_years is not None:
+            contract.duration_years = self.new_duration_years
+
+    @transition(
+        field=state,
+        source=[AmendmentState.DRAFTED],
+        target=AmendmentState.ABANDONED,
+        permission=perm.may_abandon_amendment,
+    )
+    def abandon(self, *, user: Any, reason: str = "", **data: Any) -> None:
+        """The reason is kept on the log row (`AmendmentTransition`)."""
+        _require_reason(reason, "de l'abandon de l'avenant")
+
+
+class AmendmentTransition(TransitionLog):
+    """The log of an amendment's life: one row per applied transition. Append-only."""
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="transitions")
+    source = models.CharField("état de départ", max_length=10, choices=AmendmentState.choices)
+    target = models.CharField("nouvel état", max_length=10, choices=AmendmentState.choices)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = "étape de l'avenant"
+        indexes = [models.Index(fields=["amendment", "created_at"], name="amendment_transition_by_file")]

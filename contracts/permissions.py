@@ -89,3 +89,59 @@ def may_commit_programming(programming: Any, user: Any) -> bool:
 
 def may_see_programming_drafts(programming: Any, user: Any) -> bool:
     return is_agent(programming.contract, user)
+
+
+# --- Calls for projects (appels à projets) -------------------------------------------------------
+# The instance is a `Call` (or a `CallApplication`, whose call carries the scope). The collectivité
+# that publishes the call manages it (its agents); an opérateur acts for the Operator it is a member of.
+
+
+def agent_authority_ids(user: Any) -> frozenset[int]:
+    """The collectivités `user` is an agent of."""
+    return frozenset(m.authority_id for m in _memberships(user, Role.AGENT) if m.authority_id)
+
+
+def operator_ids(user: Any) -> frozenset[int]:
+    """The opérateurs (Operator) `user` is a member of."""
+    return frozenset(m.operator_id for m in _memberships(user, Role.OPERATOR) if m.operator_id)
+
+
+def may_create_call(contract: Contract, user: Any) -> bool:
+    """Open a call of a (signed) contract: an agent of its collectivité."""
+    return is_agent(contract, user)
+
+
+def may_manage_call(call: Any, user: Any) -> bool:
+    """Edit, publish, close; read, score, select and reject the applications: an agent of the call's
+    collectivité."""
+    return call.authority_id in agent_authority_ids(user)
+
+
+def is_operator_member(operator: Any, user: Any) -> bool:
+    """`user` acts for this opérateur (an `operator` membership scoped to it)."""
+    return getattr(operator, "pk", operator) in operator_ids(user)
+
+
+def may_score_application(application: Any, user: Any) -> bool:
+    return may_manage_call(application.call, user)
+
+
+# --- Amendments (the instance is an `Amendment`; its contract carries the scope) ---------------
+
+
+def may_sign_amendment(amendment: Any, user: Any) -> bool:
+    """Record an amendment's signature: the préfet."""
+    return is_prefect(amendment.contract, user)
+
+
+def may_abandon_amendment(amendment: Any, user: Any) -> bool:
+    return is_agent(amendment.contract, user) or is_prefect(amendment.contract, user)
+
+
+# --- Documents, the contract's text and the thread ---------------------------------------------
+
+
+def may_contribute(contract: Any, user: Any) -> bool:
+    """Write on the thread (F19: the Diair's support at any time), edit the contract's text while
+    drafting, attach the contract's documents: the collectivité's agents, the préfet, the Diair."""
+    return is_agent(contract, user) or is_prefect(contract, user) or is_diair(contract, user)

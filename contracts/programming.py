@@ -61,6 +61,8 @@ ACTION_FIELDS = frozenset(
     {
         "title",
         "description",
+        "diagnosis_need",
+        "cir_link",
         "carrier_kind",
         "carrier_name",
         "siret",

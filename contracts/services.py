@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from audit.services import record_event
 from contracts import permissions
+from contracts.amendments import open_amendment
 from contracts.enums import ContractKind, ContractState, TransitionName
 from contracts.models import Contract, ContractTransition, Diagnosis
 from contracts.workflow import CONTRACT, AvailableTransition, available_transitions
@@ -72,6 +73,13 @@ def create_contract(
             raise TransitionError("Un CTAI élargit le CTAIR de la même collectivité.", code="widens")
         if widens.state != ContractState.SIGNED:
             raise TransitionError("Seul un CTAIR en vigueur peut être élargi.", code="widens")
+        other = Contract.objects.filter(widens=widens).first()
+        if other is not None:
+            raise TransitionError(
+                f"Ce CTAIR est déjà élargi par « {other} » (n° {other.pk}) : poursuivez ce contrat, ou "
+                "abandonnez-le d'abord.",
+                code="widens",
+            )
         contract.widens = widens
     contract.save()
     details = {"type": ContractKind(kind).label, "collectivité": str(authority)}
@@ -107,7 +115,8 @@ def save_diagnosis(*, user: Any, contract: Contract, **fields: Any) -> Diagnosis
         setattr(diagnosis, name, value)
     diagnosis.full_clean(exclude=["contract"])
     diagnosis.save()
-    record_event(actor=user, verb="contracts.diagnosis_saved", target=locked, details={"champs": sorted(fields)})
+    labels = [str(getattr(Diagnosis._meta.get_field(name), "verbose_name", name)) for name in sorted(fields)]
+    record_event(actor=user, verb="contracts.diagnosis_saved", target=locked, details={"champs": ", ".join(labels)})
     return diagnosis
 
 
@@ -162,6 +171,9 @@ def apply_transition(*, contract: Contract, name: str, user: Any, reason: str = 
     source = locked.state
     reason = reason.strip()
     getattr(locked, name)(user=user, reason=reason, **data)
+    amendment = (
+        open_amendment(contract=locked, user=user, summary=reason, **data) if name == TransitionName.AMEND else None
+    )
     widened = None
     if name == TransitionName.SIGN:
         if _in_force_elsewhere(locked):
@@ -189,5 +201,7 @@ def apply_transition(*, contract: Contract, name: str, user: Any, reason: str = 
         details["signé le"] = locked.signed_on.strftime("%d/%m/%Y")
     if widened is not None:
         details["élargit"] = f"{widened} (n° {widened.pk})"
+    if amendment is not None:
+        details["avenant"] = f"n° {amendment.number} ({', '.join(amendment.objects_labels())})"
     record_event(actor=user, verb=f"contracts.{name}", target=locked, details=details)
     return locked

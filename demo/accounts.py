@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import CommandError
 from django.db import transaction
 
@@ -85,23 +87,28 @@ def _scope_kwargs(scope: str) -> dict[str, object]:
 
 
 @transaction.atomic
-def seed_demo_accounts() -> list[tuple[DemoAccount, bool]]:
-    """Create the demo accounts that are missing; returns each account and whether it was created."""
+def seed_demo_accounts(accounts: Sequence[DemoAccount] = DEMO_ACCOUNTS) -> list[tuple[DemoAccount, bool]]:
+    """Create the demo accounts that are missing (`DEMO_ACCOUNTS`, or another list such as the CTAI
+    demo's own, `demo.ctai.CTAI_ACCOUNTS`); returns each account and whether it was created."""
     if not Department.objects.filter(code="38").exists():
         raise CommandError("Le référentiel n'est pas importé : lancez d'abord « manage.py import_referential ».")
     results = []
-    for account in DEMO_ACCOUNTS:
+    hashed = ""  # the shared password, hashed once: each hash costs a third of a second (PBKDF2)
+    for account in accounts:
         user = User.objects.filter(email=account.address).first()
         created = user is None
         if user is None:
+            hashed = hashed or make_password(DEMO_PASSWORD)
             user = User.objects.create_user(
                 account.address,
-                DEMO_PASSWORD,
+                None,
                 first_name=account.first_name,
                 last_name=account.last_name,
                 is_staff=account.role == Role.ADMIN,
                 is_superuser=account.role == Role.ADMIN,
             )
+            user.password = hashed
+            user.save(update_fields=["password"])
         scope = _scope_kwargs(account.scope)
         if not Membership.objects.filter(user=user, role=account.role, **scope).exists():
             add_membership(actor=None, user=user, role=account.role, **scope)  # type: ignore[arg-type]

@@ -36,6 +36,9 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     ),
     "notification_letter.html": frozenset({"issuer_name", "recipient_name", "subject", "amount"}),
     "refusal_letter.html": frozenset({"issuer_name", "recipient_name", "subject", "reason"}),
+    "ctai_engagement_letter.html": frozenset({"authority_name", "department_name", "signature_year"}),
+    "ctai_contract.html": frozenset({"issuer_name", "reference", "authority_name", "department_name", "text"}),
+    "ctai_amendment.html": frozenset({"issuer_name", "reference", "authority_name", "number", "summary"}),
 }
 
 

@@ -11,13 +11,21 @@ STATE_ROLES = (Role.INSTRUCTOR, Role.PREFECT, Role.DIAIR, Role.MINISTRY, Role.AD
 def nav_items_for(user: Any) -> list[tuple[str, str]]:
     """The main navigation: what this user's roles give access to, in a stable order."""
     if not user.is_authenticated:
-        return [("Le programme", reverse("web:home")), ("Vos contacts", reverse("web:home") + "#contacts")]
+        return [
+            ("Le programme", reverse("web:home")),
+            ("Appels à projets", reverse("web:call_list")),
+            ("Vos contacts", reverse("web:home") + "#contacts"),
+        ]
     items = [("Tableau de bord", reverse("web:dashboard"))]
     if user.has_role(Role.AGENT, *STATE_ROLES):
         items.append(("Collectivités", reverse("web:authority_search")))
     if user.has_role(Role.AGENT, *STATE_ROLES):
         items.append(("Projets (PTAI)", reverse("web:project_list")))
         items.append(("Contrats (CTAI)", reverse("web:contract_list")))
+    if user.has_role(Role.AGENT):
+        items.append(("Appels à projets", reverse("web:call_manage")))
+    elif user.has_role(Role.OPERATOR):
+        items.append(("Appels à projets", reverse("web:call_list")))
     if user.has_role(*STATE_ROLES) or user.has_role(Role.AGENT):
         items.append(("Départements", reverse("web:department_list")))
     if user.has_role(*STATE_ROLES):

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from web.views import accounts, contracts, dashboard, finance, programme, projects, public, referential
+from web.views import (
+    accounts,
+    calls,
+    contract_documents,
+    contracts,
+    dashboard,
+    finance,
+    programme,
+    programmings,
+    projects,
+    public,
+    referential,
+)
 
 app_name = "web"
 
@@ -42,10 +54,76 @@ urlpatterns = [
     path("ptai/<int:pk>/actions/<slug:name>/", projects.project_transition, name="project_transition"),
     path("ptai/<int:pk>/messages/", projects.project_message, name="project_message"),
     path("ctai/", contracts.contract_list, name="contract_list"),
+    path("ctai/export.csv", contracts.contract_csv, name="contract_csv"),
+    path("ctai/export.xlsx", contracts.contract_xlsx, name="contract_xlsx"),
     path("ctai/nouveau/", contracts.contract_create, name="contract_create"),
     path("ctai/<int:pk>/", contracts.contract_detail, name="contract_detail"),
     path("ctai/<int:pk>/diagnostic/", contracts.contract_diagnosis, name="contract_diagnosis"),
     path("ctai/<int:pk>/derogation/", contracts.contract_derogation, name="contract_derogation"),
     path("ctai/<int:pk>/actions/<slug:name>/", contracts.contract_transition, name="contract_transition"),
+    path(
+        "ctai/<int:contract_pk>/programmations/nouvelle/",
+        programmings.programming_create,
+        name="programming_create",
+    ),
+    path("programmations/<int:pk>/", programmings.programming_detail, name="programming_detail"),
+    path("programmations/<int:pk>/montants/", programmings.programming_amounts, name="programming_amounts"),
+    path("programmations/<int:pk>/actions/nouvelle/", programmings.action_form, name="action_create"),
+    path("programmations/<int:pk>/actions/<int:action_pk>/", programmings.action_form, name="action_edit"),
+    path("programmations/<int:pk>/actions/<int:action_pk>/retirer/", programmings.action_remove, name="action_remove"),
+    path("programmations/<int:pk>/actions/<int:action_pk>/examen/", programmings.action_review, name="action_review"),
+    path(
+        "programmations/<int:pk>/transitions/<slug:name>/",
+        programmings.programming_transition,
+        name="programming_transition",
+    ),
     path("documents/<int:pk>/", projects.document_download, name="document_download"),
+    path("appels-a-projets/", calls.call_list, name="call_list"),
+    path("appels-a-projets/gestion/", calls.call_manage, name="call_manage"),
+    path("appels-a-projets/mes-candidatures/", calls.call_my_applications, name="call_my_applications"),
+    path("appels-a-projets/<int:pk>/", calls.call_detail, name="call_detail"),
+    path("appels-a-projets/<int:pk>/modifier/", calls.call_edit, name="call_edit"),
+    path("appels-a-projets/<int:pk>/publier/", calls.call_publish, name="call_publish"),
+    path("appels-a-projets/<int:pk>/clore/", calls.call_close, name="call_close"),
+    path("appels-a-projets/<int:pk>/candidater/", calls.call_apply, name="call_apply"),
+    path("appels-a-projets/<int:pk>/candidatures/", calls.call_applications, name="call_applications"),
+    path("appels-a-projets/candidatures/<int:pk>/", calls.call_application, name="call_application"),
+    path("appels-a-projets/candidatures/<int:pk>/note/", calls.call_application_score, name="call_application_score"),
+    path(
+        "appels-a-projets/candidatures/<int:pk>/decision/<slug:decision>/",
+        calls.call_application_decide,
+        name="call_application_decide",
+    ),
+    path(
+        "appels-a-projets/candidatures/<int:pk>/programmation/",
+        calls.call_application_to_action,
+        name="call_application_to_action",
+    ),
+    path("ctai/<int:pk>/appels-a-projets/nouveau/", calls.call_create, name="call_create"),
+    path("operateurs/inscription/", calls.call_operator_register, name="call_operator_register"),
+    # The contract's documents, thread and amendments (web.views.contract_documents).
+    path("ctai/documents/<int:pk>/", contract_documents.contract_document_download, name="contract_document_download"),
+    path(
+        "ctai/<int:pk>/documents/joindre/", contract_documents.contract_document_upload, name="contract_document_upload"
+    ),
+    path("ctai/<int:pk>/lettre-engagement/", contract_documents.contract_letter, name="contract_letter"),
+    path("ctai/<int:pk>/texte/", contract_documents.contract_text, name="contract_text"),
+    path("ctai/<int:pk>/texte/pdf/", contract_documents.contract_text_pdf, name="contract_text_pdf"),
+    path("ctai/<int:pk>/messages/", contract_documents.contract_message, name="contract_message"),
+    path("ctai/<int:pk>/avenants/<int:number>/", contract_documents.contract_amendment, name="contract_amendment"),
+    path(
+        "ctai/<int:pk>/avenants/<int:number>/actions/<slug:name>/",
+        contract_documents.contract_amendment_transition,
+        name="contract_amendment_transition",
+    ),
+    path(
+        "ctai/<int:pk>/avenants/<int:number>/pdf/",
+        contract_documents.contract_amendment_pdf,
+        name="contract_amendment_pdf",
+    ),
+    path(
+        "ctai/<int:pk>/avenants/<int:number>/signe/",
+        contract_documents.contract_amendment_scan,
+        name="contract_amendment_scan",
+    ),
 ]

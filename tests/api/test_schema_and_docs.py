@@ -31,6 +31,20 @@ ENDPOINTS = {
     "/api/v1/ptai/{id}/": {"get", "patch"},
     "/api/v1/ptai/{id}/transitions/": {"get"},
     "/api/v1/ptai/{id}/transitions/{name}/": {"post"},
+    "/api/v1/ctai/": {"get", "post"},
+    "/api/v1/ctai/{id}/": {"get"},
+    "/api/v1/ctai/{id}/diagnosis/": {"patch"},
+    "/api/v1/ctai/{id}/programmings/": {"get", "post"},
+    "/api/v1/ctai/{id}/transitions/": {"get"},
+    "/api/v1/ctai/{id}/transitions/{name}/": {"post"},
+    "/api/v1/programmings/{id}/": {"get", "patch"},
+    "/api/v1/programmings/{id}/actions/": {"post"},
+    "/api/v1/programmings/{id}/actions/{action_id}/": {"patch", "delete"},
+    "/api/v1/programmings/{id}/actions/{action_id}/review/": {"post"},
+    "/api/v1/programmings/{id}/transitions/": {"get"},
+    "/api/v1/programmings/{id}/transitions/{name}/": {"post"},
+    "/api/v1/calls/": {"get"},
+    "/api/v1/calls/{id}/": {"get"},
 }
 
 

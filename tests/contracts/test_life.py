@@ -222,3 +222,21 @@ def test_double_apply_applies_once(people: dict[str, Any]):
     assert second.value.code == "state_changed"
     assert ContractTransition.objects.filter(contract=contract).count() == 1
     assert events(contract) == ["contracts.start_diagnosis"]
+
+
+def test_f16_a_ctair_is_widened_by_one_ctai_at_a_time(people):
+    """A second CTAI cannot claim a CTAIR another CTAI already widens (French refusal, no 500);
+    once that CTAI is abandoned, the CTAIR may be widened again."""
+    from contracts.enums import ContractKind
+    from contracts.services import apply_transition, create_contract
+    from programme.errors import TransitionError
+    from tests.contracts.conftest import campaign, make_contract
+
+    ctair = make_contract(ContractState.SIGNED, kind=ContractKind.CTAIR)
+    first = create_contract(user=people["agent_own"], authority=ctair.authority, campaign=campaign(), widens=ctair)
+    with pytest.raises(TransitionError, match="déjà élargi"):
+        create_contract(user=people["agent_own"], authority=ctair.authority, campaign=campaign(), widens=ctair)
+    abandoned = apply_transition(contract=first, name="abandon", user=people["agent_own"], reason="Report en 2023.")
+    assert abandoned.widens is None and f"CTAIR n° {ctair.pk}" in abandoned.closed_reason
+    second = create_contract(user=people["agent_own"], authority=ctair.authority, campaign=campaign(), widens=ctair)
+    assert second.widens == ctair

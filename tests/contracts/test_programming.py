@@ -1,5 +1,5 @@
 """The yearly programming of a signed CTAI: actions, the Diair's check, the socle and the
-complement, the commitment of the year's credits (F19-F21, F41, F43).
+complement, the commitment of the year's credits (F14, F15, F22, F24, F41, F43).
 
 Grenoble-Alpes-Métropole's contract is signed on 1 March 2022; its 2022 programming is prepared by
 its agent, checked by the Diair, committed by the préfet of Isère on the envelopes of Isère.
@@ -59,6 +59,8 @@ def signed_contract() -> Any:
 def housing(**extra: Any) -> dict[str, Any]:
     values = {
         "title": "Accès au logement des BPI",
+        "diagnosis_need": "Sorties de CPH sans solution de logement.",
+        "cir_link": "Relais du volet logement de l'accompagnement CIR.",
         "carrier_kind": "authority",
         "public": ActionPublic.NEWCOMERS,
         "planned_bpi": 90,
@@ -74,6 +76,8 @@ def housing(**extra: Any) -> dict[str, Any]:
 def language(**extra: Any) -> dict[str, Any]:
     values = {
         "title": "Ateliers sociolinguistiques",
+        "diagnosis_need": "Peu de parcours FLE-emploi.",
+        "cir_link": "Prolonge la formation linguistique prescrite par le CIR (A1 vers A2).",
         "carrier_kind": "association",
         "carrier_name": "Association Accueil Isère",
         "siret": valid_siret(),
@@ -126,7 +130,7 @@ def walk(programming: Programming, people: dict[str, Any], *names: str) -> Progr
 
 
 def test_a_programming_without_a_housing_action_cannot_be_presented(people):
-    """F20: each yearly programming holds at least one housing action (campaign's mandatory domain)."""
+    """F14: each yearly programming holds at least one housing action (campaign's mandatory domain)."""
     contract = signed_contract()
     programming = create_programming(
         user=people["agent_own"], contract=contract, campaign=campaign(2022), base_amount="150000"
@@ -142,7 +146,7 @@ def test_a_programming_without_a_housing_action_cannot_be_presented(people):
 
 
 def test_a_socle_outside_the_bounds_is_refused(people, prepared):
-    """F43: the socle stays within the campaign's bounds."""
+    """F15: the socle stays within the campaign's bounds (150 000-300 000 € in 2021)."""
     set_amounts(user=people["agent_own"], programming=prepared, base_amount="900000", complement_amount="0")
     update_action(
         user=people["agent_own"], action=prepared.actions.get(title__startswith="Accès"), state_amount="260000"
@@ -153,7 +157,7 @@ def test_a_socle_outside_the_bounds_is_refused(people, prepared):
 
 
 def test_the_complement_follows_the_campaign_formula(people, prepared):
-    """F43: complement ≤ socle * other newcomers ÷ BPI (150 000 * 30 ÷ 90 = 50 000 €)."""
+    """F15, F43: complement ≤ socle * other newcomers ÷ BPI (150 000 * 30 ÷ 90 = 50 000 €)."""
     funding = prepared.funding()
     assert funding.base == Decimal("150000.00")
     assert funding.complement == Decimal("50000.00")
@@ -175,7 +179,8 @@ def test_the_actions_state_amounts_add_up_to_socle_and_complement(people, prepar
 
 
 def test_the_diair_cannot_approve_an_action_whose_public_is_outside_the_programme(people, prepared):
-    """F21: the Diair checks each action fits the national priorities and the public."""
+    """F22, F05: the Diair checks each action fits the priorities and the public (asylum seekers are not
+    primo-arrivants)."""
     outside = add_action(
         user=people["agent_own"],
         programming=prepared,
@@ -190,7 +195,7 @@ def test_the_diair_cannot_approve_an_action_whose_public_is_outside_the_programm
 
 
 def test_the_diair_checks_each_action_and_sends_one_back(people, prepared):
-    """F21: an action can be accepted or sent back individually; the programming is then sent back
+    """F22, F24: an action can be accepted or sent back individually; the programming is then sent back
     for changes, edited, presented again, approved."""
     programming = walk(prepared, people, "present")
     first, second = programming.actions.order_by("pk")
@@ -319,3 +324,16 @@ def test_an_association_carrier_needs_a_valid_siret(people, prepared):
         add_action(user=people["agent_own"], programming=prepared, **language(state_amount="90000"))
     assert "state_amount" in caught.value.message_dict
     assert Action.objects.filter(programming=prepared).count() == 2
+
+
+def test_each_action_records_its_cir_link_and_the_need_it_answers(people, prepared):
+    """F07: the link with the CIR is recorded; F13: the action answers a need of the diagnostic.
+    Missing, they are warnings of the "Ce qu'il manque" panel (the programming may still be presented)."""
+    action = prepared.actions.get(title__startswith="Accès")
+    update_action(user=people["agent_own"], action=action, cir_link="", diagnosis_need="")
+    prepared.refresh_from_db()
+    found = {f.rule_id: f for f in prepared.findings()}
+    assert {"ctai.action.cir", "ctai.action.need"} <= set(found)
+    assert not found["ctai.action.cir"].is_blocking
+    assert "Accès au logement des BPI" in found["ctai.action.cir"].message
+    assert apply_transition(programming=prepared, name="present", user=people["agent_own"]).state == "presented"

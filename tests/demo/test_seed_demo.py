@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
 from audit.models import Event
+from contracts.models import Programming
 from finance.balances import balances
 from finance.enums import EntryKind, EnvelopeLevel
 from finance.models import Envelope, LedgerEntry
@@ -53,11 +54,12 @@ def test_demo_money_for_2021_and_2022() -> None:
     assert rhone.parent is not None and rhone.parent.level == EnvelopeLevel.NATIONAL  # national → département
     regions = set(Envelope.objects.filter(level=EnvelopeLevel.REGION).values_list("region__name", flat=True))
     assert regions == {"Auvergne-Rhône-Alpes", "Nouvelle-Aquitaine", "Occitanie", "Bourgogne-Franche-Comté"}
-    # Commitments and payments come only with the demo PTAI (demo/projects.py, funded and closed files).
-    project_type = ContentType.objects.get_for_model(Project)
+    # Commitments and payments come only with the demo PTAI (demo/projects.py, funded and closed files)
+    # and the committed CTAI programmings (demo/ctai.py).
+    funded_types = ContentType.objects.get_for_models(Project, Programming).values()
     assert (
         not LedgerEntry.objects.filter(kind__in=[EntryKind.COMMITMENT, EntryKind.PAYMENT])
-        .exclude(commitment__funded_type=project_type)
+        .exclude(commitment__funded_type__in=funded_types)
         .exists()
     )
     # Written by the services: each delegation has its audit event.

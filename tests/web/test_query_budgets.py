@@ -42,7 +42,7 @@ ROWS = [pytest.param(10, id="10 rows"), pytest.param(1000, id="1000 rows")]
 # Queries per page, as measured. Every logged-in page starts with 5: savepoint + release
 # (ATOMIC_REQUESTS), session, user, memberships (for the navigation and the scope).
 BUDGET = {
-    "dashboard": 6,  # + the PTAI of every section (agent, instructeur, préfet, Ministère) in one query
+    "dashboard": 8,  # + the PTAI of every section in one query, the CTAI contracts and programmings in two
     "dashboard_admin": 7,  # + active users count, pending invitations count
     "user_list": 9,  # + filter form, count, page of users, their memberships
     "user_detail": 11,  # + the person, memberships, timeline; the form

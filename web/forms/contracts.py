@@ -1,15 +1,18 @@
-"""Forms of the CTAI pages: the list's filters, a new contract, a transition, the diagnostic, a derogation."""
+"""Forms of the CTAI pages: the list's filters, a new contract, a transition, the diagnostic, a derogation,
+the contract's documents and text (uploads checked by their content)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.core.validators import MinValueValidator
 
 from accounts.enums import Role
-from contracts.enums import ContractKind, ContractState
+from contracts.enums import AmendmentObject, ContractKind, ContractState
 from contracts.models import Contract
+from documents.uploads import InspectedFile, inspect_upload, max_bytes
 from programme.models import Campaign, Domain
 from referential.models import Authority, Department
 from web.forms.base import SiteForm
@@ -20,12 +23,35 @@ STATE_CREATORS = (Role.PREFECT, Role.DIAIR)
 CONTRACT_RULES = ("ctai.signatory.type", "ctai.letter.deadline")
 
 
+# Sort keys of the CTAI list (`?tri=-signe`) → fields.
+CONTRACT_SORTS = {
+    "date": "created_at",
+    "collectivite": "authority__name",
+    "departement": "department__code",
+    "annee": "campaign__year",
+    "etat": "state",
+    "signe": "signed_on",
+}
+
+
 class ContractFilterForm(SiteForm):
     etat = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *ContractState.choices])
     type = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous"), *ContractKind.choices])
     departement = forms.ModelChoiceField(
         label="Département", required=False, queryset=Department.objects.order_by("code"), empty_label="Tous"
     )
+    annee = forms.TypedChoiceField(label="Campagne", coerce=int, required=False, empty_value=None)
+    q = forms.CharField(label="Collectivité ou titre", required=False, max_length=100)
+    tri = forms.ChoiceField(
+        required=False,
+        choices=[(f"{sign}{key}", key) for key in CONTRACT_SORTS for sign in ("", "-")],
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        years = Campaign.objects.order_by("-year").values_list("year", flat=True)
+        self.fields["annee"].choices = [("", "Toutes"), *((y, str(y)) for y in years)]  # type: ignore[attr-defined]
 
 
 class ContractCreateForm(SiteForm):
@@ -58,25 +84,9 @@ class ContractCreateForm(SiteForm):
         self.order_fields(["authority", "kind", "title", "campaign", "widens"])
         self.fields["widens"].queryset = (  # type: ignore[attr-defined]
             Contract.objects.for_user(user)
-            .filter(kind=ContractKind.CTAIR, state=ContractState.SIGNED)
+            .filter(kind=ContractKind.CTAIR, state=ContractState.SIGNED, widened_into__isnull=True)
             .select_related("authority")
         )
-
-
-class ContractTransitionForm(SiteForm):
-    """Built from the transition's `.form` (contracts.workflow.FORMS): reason and inputs."""
-
-    def __init__(self, *args: Any, spec: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if spec.reason != "none":
-            self.fields["reason"] = forms.CharField(
-                label=spec.reason_label,
-                required=spec.reason == "required",
-                widget=forms.Textarea(attrs={"rows": 4}),
-                error_messages={"required": f"Indiquez : {spec.reason_label.lower()}."},
-            )
-        for name in spec.fields:
-            self.fields[name] = _input(name)
 
 
 def _date(label: str, required: bool = False) -> forms.DateField:
@@ -92,33 +102,46 @@ def _text(label: str, required: bool = False) -> forms.CharField:
     return forms.CharField(label=label, required=required, max_length=200)
 
 
-def _input(name: str) -> forms.Field:
-    fields: dict[str, Any] = {
-        "letter_date": lambda: _date("La date de la lettre d'engagement", required=True),
-        "signature_year": lambda: forms.IntegerField(
-            label="Année de signature visée",
-            required=False,
-            min_value=2019,
-            max_value=2100,
-            help_text="Par défaut : l'année de la campagne + 1.",
-        ),
-        "signed_on": lambda: _date("La date de signature", required=True),
-        "effective_from": lambda: _date("Effet à partir du (par défaut : date de signature)"),
-        "effective_to": lambda: _date("Effet jusqu'au"),
-        "duration_years": lambda: forms.IntegerField(
-            label="Durée (années)", required=False, validators=[MinValueValidator(1)]
-        ),
-        "elected_official_name": lambda: _text("Élu signataire", required=True),
-        "prefect_name": lambda: _text("Préfet signataire", required=True),
-        "delegate_name": lambda: _text("Délégué interministériel signataire (facultatif)"),
-        "coordinator_name": lambda: _text("Coordinateur : nom"),
-        "coordinator_role": lambda: _text("Coordinateur : fonction"),
-        "coordinator_contact": lambda: _text("Coordinateur : contact"),
-        "coordinator_recruiting": lambda: forms.BooleanField(
-            label="Coordinateur en cours de recrutement", required=False
-        ),
-    }
-    return fields[name]()
+# The inputs of the contract's transitions (`contracts.workflow.FORMS`), for the one transition form
+# (`web.forms.workflow.WorkflowTransitionForm`).
+CONTRACT_INPUTS: dict[str, Callable[[], forms.Field]] = {
+    "letter_date": lambda: _date("La date de la lettre d'engagement", required=True),
+    "signature_year": lambda: forms.IntegerField(
+        label="Année de signature visée",
+        required=False,
+        min_value=2019,
+        max_value=2100,
+        help_text="Par défaut : l'année de la campagne + 1.",
+    ),
+    "signed_on": lambda: _date("La date de signature", required=True),
+    "effective_from": lambda: _date("Effet à partir du (par défaut : date de signature)"),
+    "effective_to": lambda: _date("Effet jusqu'au"),
+    "duration_years": lambda: forms.IntegerField(
+        label="Durée (années)", required=False, validators=[MinValueValidator(1)]
+    ),
+    "elected_official_name": lambda: _text("Élu signataire", required=True),
+    "prefect_name": lambda: _text("Préfet signataire", required=True),
+    "delegate_name": lambda: _text("Délégué interministériel signataire (facultatif)"),
+    "coordinator_name": lambda: _text("Coordinateur : nom"),
+    "coordinator_role": lambda: _text("Coordinateur : fonction"),
+    "coordinator_contact": lambda: _text("Coordinateur : contact"),
+    "coordinator_recruiting": lambda: forms.BooleanField(label="Coordinateur en cours de recrutement", required=False),
+    # amend (the amendment it opens, F24)
+    "objects_changed": lambda: forms.MultipleChoiceField(
+        label="Ce que l'avenant modifie",
+        choices=AmendmentObject.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Cochez ce que l'avenant modifie."},
+    ),
+    "new_effective_to": lambda: _date("Nouvelle fin d'effet du contrat (si l'avenant change les dates)"),
+    "new_duration_years": lambda: forms.IntegerField(
+        label="Nouvelle durée du contrat (années)", required=False, validators=[MinValueValidator(1)]
+    ),
+}
+
+
+# The inputs of an amendment's transitions (`contracts.amendments.FORMS`), for the one transition page.
+AMENDMENT_INPUTS = {"signed_on": lambda: _date("La date de signature de l'avenant", required=True)}
 
 
 class DiagnosisForm(SiteForm):
@@ -155,4 +178,44 @@ class DerogationForm(SiteForm):
         label="Justification écrite",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Écrivez la justification de la dérogation."},
+    )
+
+
+# --- Documents and text of the contract, amendments' scans -------------------------------------
+
+
+class DocumentUploadForm(SiteForm):
+    """A file checked by its content (`documents.uploads.inspect_upload`): the refusal appears
+    beside the field. With `kinds`, the person also says which document it is."""
+
+    file = forms.FileField(label="Fichier", error_messages={"required": "Choisissez le fichier à joindre."})
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.inspected: InspectedFile | None = None
+        self.fields["file"].help_text = (
+            "PDF, image (PNG, JPEG), document bureautique (ODT, ODS, DOCX, XLSX), texte ou CSV ; "
+            f"{max_bytes() // (1024 * 1024)} Mo au plus."
+        )
+        if kinds is not None:
+            self.fields["kind"] = forms.ChoiceField(
+                label="Nature du document",
+                choices=kinds,
+                error_messages={"required": "Choisissez la nature du document.", "invalid_choice": "Choix invalide."},
+            )
+            self.order_fields(["kind", "file"])
+
+    def clean_file(self) -> Any:
+        uploaded = self.cleaned_data["file"]
+        self.inspected = inspect_upload(uploaded)
+        return uploaded
+
+
+class ContractTextForm(SiteForm):
+    text = forms.CharField(
+        label="Texte du contrat",
+        widget=forms.Textarea(attrs={"rows": 30}),
+        max_length=100_000,
+        help_text="Pré-rempli à partir du modèle ; complétez ce qui est entre crochets.",
+        error_messages={"required": "Le texte du contrat est vide."},
     )

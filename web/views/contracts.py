@@ -8,18 +8,18 @@ calls `contracts.services.apply_transition`. Refusals come back in French with t
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
-from audit.models import Event
 from contracts import permissions
 from contracts.enums import OPEN_STATES, ContractState
 from contracts.models import Contract, Diagnosis
@@ -28,13 +28,18 @@ from contracts.workflow import FORMS, sources_of
 from programme.enums import Severity
 from programme.errors import TransitionError
 from programme.services import record_derogation
+from web.exports import Cell, csv_response, xlsx_response
 from web.forms.contracts import (
+    CONTRACT_INPUTS,
+    CONTRACT_SORTS,
     ContractCreateForm,
     ContractFilterForm,
-    ContractTransitionForm,
     DerogationForm,
     DiagnosisForm,
 )
+from web.forms.workflow import WorkflowTransitionForm
+from web.lists import kept_query, sortable_headers, sorted_by
+from web.views import contract_documents
 from web.views.accounts import _require
 from web.views.programmings import programmings_context
 
@@ -81,9 +86,22 @@ def _error_messages(error: TransitionError) -> list[str]:
 # --- List -----------------------------------------------------------------------------------------
 
 
-def filtered(request: HttpRequest) -> tuple[ContractFilterForm, QuerySet[Contract]]:
+COLUMNS = (
+    ("titre", "Contrat"),
+    ("type", "Type"),
+    ("collectivite", "Collectivité signataire"),
+    ("departement", "Département"),
+    ("annee", "Campagne"),
+    ("etat", "État"),
+    ("signe", "Signé le"),
+)
+
+
+def filtered(request: HttpRequest) -> tuple[ContractFilterForm, QuerySet[Contract], str]:
+    """The user's contracts with the GET filters applied, sorted; and the sort key."""
     form = ContractFilterForm(request.GET or None)
     contracts = Contract.objects.for_user(request.user)
+    sort = "-date"
     if form.is_valid():
         data = form.cleaned_data
         if data["etat"]:
@@ -92,12 +110,18 @@ def filtered(request: HttpRequest) -> tuple[ContractFilterForm, QuerySet[Contrac
             contracts = contracts.filter(kind=data["type"])
         if data["departement"]:
             contracts = contracts.filter(department=data["departement"])
-    return form, contracts.order_by("-created_at", "-pk")
+        if data["annee"]:
+            contracts = contracts.filter(campaign__year=data["annee"])
+        if query := data["q"].strip():
+            contracts = contracts.filter(Q(title__icontains=query) | Q(authority__name__icontains=query))
+        sort = data["tri"] or sort
+    contracts, sort = sorted_by(contracts, CONTRACT_SORTS, sort, "-date")
+    return form, contracts, sort
 
 
 @_require(can_see_ctai)
 def contract_list(request: HttpRequest) -> HttpResponse:
-    form, contracts = filtered(request)
+    form, contracts, sort = filtered(request)
     page = Paginator(contracts.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     ids = list(page.object_list)
     rows = {c.pk: c for c in Contract.objects.filter(pk__in=ids).for_list()}
@@ -110,9 +134,66 @@ def contract_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "contracts": [rows[pk] for pk in ids if pk in rows],
+            "headers": sortable_headers(request, COLUMNS, CONTRACT_SORTS, sort),
+            "query": kept_query(request),
             "can_create": can_create_ctai(request.user),
         },
     )
+
+
+EXPORT_HEADER = (
+    "N°",
+    "Contrat",
+    "Type",
+    "Collectivité signataire",
+    "Code de la collectivité",
+    "Département",
+    "Campagne",
+    "État",
+    "Lettre d'engagement du",
+    "Signé le",
+    "Effet du",
+    "Effet jusqu'au",
+    "Élargit le CTAIR n°",
+    "Socle programmé (104-15)",
+    "Complément programmé (104-12)",
+)
+
+
+def _export_rows(contracts: QuerySet[Contract]) -> Iterator[Sequence[Cell]]:
+    totals = contracts.annotate(
+        base_total=Sum("programmings__base_amount"), complement_total=Sum("programmings__complement_amount")
+    ).select_related("campaign", "authority", "department")
+    for c in totals.iterator(chunk_size=2000):
+        yield (
+            c.pk,
+            str(c),
+            c.get_kind_display(),
+            c.authority.name,
+            c.authority.siren or c.authority.insee_code,
+            c.department.code,
+            c.campaign.year,
+            c.get_state_display(),
+            c.letter_date,
+            c.signed_on,
+            c.effective_from,
+            c.effective_to,
+            c.widens_id,
+            c.base_total,  # type: ignore[attr-defined]
+            c.complement_total,  # type: ignore[attr-defined]
+        )
+
+
+@_require(can_see_ctai)
+def contract_csv(request: HttpRequest) -> HttpResponse:
+    _form, contracts, _sort = filtered(request)
+    return csv_response("ctai.csv", EXPORT_HEADER, _export_rows(contracts))
+
+
+@_require(can_see_ctai)
+def contract_xlsx(request: HttpRequest) -> HttpResponse:
+    _form, contracts, _sort = filtered(request)
+    return xlsx_response("ctai.xlsx", EXPORT_HEADER, _export_rows(contracts), title="CTAI")
 
 
 # --- New contract ---------------------------------------------------------------------------------
@@ -187,14 +268,16 @@ def contract_detail(request: HttpRequest, pk: int, derogation_form: DerogationFo
             "contract": contract,
             "badge": BADGES.get(contract.state, ""),
             "panel": [{"finding": f} for f in findings],
-            "diagnosis": _diagnosis(contract),
+            "diagnosis": (diagnosis := _diagnosis(contract)),
+            "diagnosis_needs": diagnosis.needs_labelled() if diagnosis else [],
             "widened_into": _widened_into(contract),
             "transitions": available_transitions(contract, user),
-            "events": Event.objects.for_target(contract).timeline()[:TIMELINE_LENGTH],
+            "events": contract_documents.contract_timeline(contract, user),
             "can_edit_diagnosis": may_edit_diagnosis(contract, user),
             "derogation_form": (derogation_form or DerogationForm()) if derogable else None,
             "has_derogation_finding": any(f.severity == Severity.DEROGATION for f in findings),
             **programmings_context(contract, user),
+            **contract_documents.contract_page_context(contract, user),
         },
     )
 
@@ -208,7 +291,7 @@ def contract_transition(request: HttpRequest, pk: int, name: str) -> HttpRespons
             messages.warning(request, STATE_CHANGED)
             return redirect("web:contract_detail", pk=contract.pk)
         raise Http404
-    form = ContractTransitionForm(request.POST or None, spec=chosen.form)
+    form = WorkflowTransitionForm(request.POST or None, spec=chosen.form, inputs=CONTRACT_INPUTS)
     refused_rules: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

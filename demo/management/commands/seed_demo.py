@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.enums import Role
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
+from demo.ctai import seed_demo_ctai
+from demo.ctai import summary as ctai_summary
 from demo.finance import seed_demo_finance
 from demo.projects import seed_demo_projects, summary
 from demo.tokens import DEFAULT_TOKENS_FILE, seed_demo_tokens, write_tokens_file
@@ -33,3 +35,4 @@ class Command(BaseCommand):
         tokens_file = write_tokens_file(seed_demo_tokens(), options["tokens_file"])
         self.stdout.write(f"Jetons d'API des comptes de démonstration : {tokens_file}")
         self.stdout.write(f"Projets de démonstration : {summary(seed_demo_projects())}")
+        self.stdout.write(f"CTAI de démonstration : {ctai_summary(seed_demo_ctai())}")

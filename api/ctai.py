@@ -1,0 +1,455 @@
+"""/api/v1/ctai/, /api/v1/programmings/, /api/v1/calls/: the CTAI, read through the scoped querysets
+(`Contract.objects.for_user`, `Programming.objects.for_user`, and `contracts.calls.calls_for`, the
+calls the pages show), written through `contracts.services` (contracts,
+diagnostic, transitions) and `contracts.programming` (yearly programmings, actions, the Diair's
+check, transitions). No rule is re-coded here.
+
+- Outside the caller's scope: 404. A write the caller's role may not do: 403 (`PermissionDenied`
+  of the services).
+- Transitions: `api.transitions.TransitionsMixin` (409 when not available to the caller now, e.g.
+  a second click; 400 with the French messages and the rule ids when a check refuses).
+- Calls for projects are read only: the pages handle the applications.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from django.db.models import F, Prefetch, QuerySet
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from api.ctai_serializers import (
+    ActionReviewSerializer,
+    ActionSerializer,
+    ActionWriteSerializer,
+    CallDetailSerializer,
+    CallFilterSerializer,
+    CallSerializer,
+    CtaiCreateSerializer,
+    CtaiDetailSerializer,
+    CtaiFilterSerializer,
+    CtaiSerializer,
+    CtaiTransitionInputSerializer,
+    DiagnosisWriteSerializer,
+    ProgrammingAmountsSerializer,
+    ProgrammingCreateSerializer,
+    ProgrammingDetailSerializer,
+    ProgrammingSerializer,
+    ProgrammingTransitionInputSerializer,
+    WorkflowTransitionSerializer,
+)
+from api.transitions import Transitions, TransitionsMixin
+from contracts import programming as programmings
+from contracts import services
+from contracts.calls import calls_for
+from contracts.enums import CallState, ProgrammingTransitionName, TransitionName
+from contracts.models import Action, Call, CallQuerySet, Contract, Programming
+from contracts.programming import FORMS as PROGRAMMING_FORMS
+from contracts.workflow import FORMS as CONTRACT_FORMS
+from programme.models import Campaign
+
+ACTION_ID = OpenApiParameter(
+    "action_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="L'action (id) de la programmation."
+)
+
+
+def _campaign(year: int) -> Campaign:
+    campaign = Campaign.objects.filter(year=year).first()
+    if campaign is None:
+        raise exceptions.ValidationError({"year": [f"Aucune campagne pour l'année {year}."]})
+    return campaign
+
+
+def _reason(form: Any, data: Mapping[str, Any]) -> str:
+    """The reason, when the transition's form asks for one (required or optional)."""
+    return str(data.get("reason") or "") if form.reason != "none" else ""
+
+
+def apply_contract_transition(contract: Contract, name: str, user: Any, data: dict[str, Any]) -> None:
+    """`contracts.services.apply_transition` with `reason` and the fields the transition's form lists
+    (`contracts.workflow.FORMS`), typed here (dates, years, names). Returns None: the mixin re-reads
+    the contract through the scoped queryset."""
+    body = CtaiTransitionInputSerializer(data=data)
+    body.is_valid(raise_exception=True)
+    form = CONTRACT_FORMS[name]
+    values = {key: value for key, value in body.validated_data.items() if key in form.fields}
+    services.apply_transition(
+        contract=contract, name=name, user=user, reason=_reason(form, body.validated_data), **values
+    )
+
+
+def apply_programming_transition(programming: Programming, name: str, user: Any, data: dict[str, Any]) -> None:
+    body = ProgrammingTransitionInputSerializer(data=data)
+    body.is_valid(raise_exception=True)
+    form = PROGRAMMING_FORMS[name]
+    programmings.apply_transition(
+        programming=programming, name=name, user=user, reason=_reason(form, body.validated_data)
+    )
+
+
+def programming_queryset(user: Any) -> QuerySet[Programming]:
+    """The programmings the caller sees (those of the contracts they see), with what their
+    representation reads: one query per relation, whatever the number of actions."""
+    return (
+        Programming.objects.for_user(user)
+        .select_related("campaign", "contract__authority", "contract__department")
+        .prefetch_related(
+            # What `Campaign.rules()` reads (funding and findings read them more than once).
+            "campaign__budget_lines",
+            "campaign__ctai_mandatory_domains",
+            "campaign__ptai_mandatory_domains",
+            Prefetch("actions", queryset=Action.objects.order_by("pk").prefetch_related("domains")),
+        )
+        .order_by("contract_id", "campaign__year")
+    )
+
+
+# --- Contracts -----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="CTAI et CTAIR du périmètre de l'appelant", parameters=[CtaiFilterSerializer]),
+    retrieve=extend_schema(
+        summary="Un contrat : dates, signataires, coordinateur, diagnostic, programmations et règles"
+    ),
+    create=extend_schema(
+        summary="Ouvrir un contrat (prise de contact)",
+        description=(
+            "Par un agent de la collectivité signataire, le préfet de son département ou la Diair "
+            "(`authority` : code INSEE ou SIREN ; `widens` : le CTAIR en vigueur de la même collectivité)."
+        ),
+        request=CtaiCreateSerializer,
+        responses={201: CtaiDetailSerializer},
+    ),
+    transitions_list=extend_schema(
+        summary="Transitions du contrat possibles pour l'appelant", responses=WorkflowTransitionSerializer(many=True)
+    ),
+    transition_apply=extend_schema(
+        summary="Appliquer une transition du contrat",
+        request=CtaiTransitionInputSerializer,
+        responses=CtaiDetailSerializer,
+    ),
+)
+class CtaiViewSet(
+    TransitionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Contract],
+):
+    """Contrats territoriaux d'accueil et d'intégration (CTAI, CTAIR) : guide dans docs/api.md, section CTAI."""
+
+    lookup_value_regex = r"[0-9]+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    transitions = Transitions(
+        available=services.available_transitions,
+        apply=apply_contract_transition,
+        names=frozenset(TransitionName.values),
+    )
+    transition_serializer_class = WorkflowTransitionSerializer
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        return CtaiSerializer if self.action == "list" else CtaiDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Contract]:
+        contracts = (
+            Contract.objects.for_user(self.request.user)
+            .for_list()
+            .annotate(widened_into_pk=F("widened_into__pk"))
+            .prefetch_related(
+                Prefetch(
+                    "programmings", queryset=Programming.objects.select_related("campaign").order_by("campaign__year")
+                )
+            )
+        )
+        if self.action == "list":
+            return self._filter(contracts).order_by("-created_at", "-pk")
+        return contracts.select_related("diagnosis", "department__region")
+
+    def _filter(self, contracts: QuerySet[Contract]) -> QuerySet[Contract]:
+        filters = CtaiFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        if "state" in data:
+            contracts = contracts.filter(state=data["state"])
+        if "kind" in data:
+            contracts = contracts.filter(kind=data["kind"])
+        if "departement" in data:
+            contracts = contracts.filter(department__code=data["departement"])
+        if "year" in data:
+            contracts = contracts.filter(campaign__year=data["year"])
+        return contracts
+
+    def _detail(self, contract: Contract) -> dict[str, Any]:
+        return dict(CtaiDetailSerializer(self.get_queryset().get(pk=contract.pk)).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = CtaiCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        campaign = _campaign(data["year"])
+        widens = None
+        if data["widens"] is not None:
+            widens = Contract.objects.for_user(request.user).filter(pk=data["widens"]).first()
+            if widens is None:
+                raise exceptions.ValidationError(
+                    {"widens": [f"Aucun contrat n° {data['widens']} dans votre périmètre."]}
+                )
+        contract = services.create_contract(
+            user=request.user,
+            authority=data["authority"],
+            campaign=campaign,
+            kind=data["kind"],
+            title=data["title"],
+            widens=widens,
+        )
+        return Response(self._detail(contract), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Remplir le diagnostic territorial",
+        description=(
+            "À l'étape `diagnosis`, par un agent de la collectivité, le préfet ou la Diair ; les champs "
+            "donnés remplacent les précédents. Réponse : le contrat."
+        ),
+        request=DiagnosisWriteSerializer,
+        responses=CtaiDetailSerializer,
+    )
+    @action(detail=True, methods=["patch"], url_path="diagnosis", url_name="diagnosis")
+    def diagnosis(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        contract = self.get_object()
+        body = DiagnosisWriteSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        services.save_diagnosis(user=request.user, contract=contract, **body.validated_data)
+        return Response(self._detail(contract))
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Les programmations annuelles d'un contrat",
+        request=None,
+        responses=ProgrammingSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Ouvrir la programmation d'une année",
+        description="Par un agent de la collectivité, pour un contrat signé, une par année de son effet.",
+        request=ProgrammingCreateSerializer,
+        responses={201: ProgrammingDetailSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="programmings", url_name="programmings")
+    def programmings(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        contract = self.get_object()
+        if request.method == "POST":
+            body = ProgrammingCreateSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            data = body.validated_data
+            created = programmings.create_programming(
+                user=request.user,
+                contract=contract,
+                campaign=_campaign(data["year"]),
+                base_amount=data["base_amount"],
+                complement_amount=data["complement_amount"],
+            )
+            saved = programming_queryset(request.user).get(pk=created.pk)
+            return Response(ProgrammingDetailSerializer(saved).data, status=status.HTTP_201_CREATED)
+        rows = (
+            Programming.objects.filter(contract=contract)
+            .select_related("campaign", "contract__authority", "contract__department")
+            .order_by("campaign__year", "pk")
+        )
+        page: Any = self.paginate_queryset(cast(Any, rows))  # the viewset's model is Contract
+        if page is None:  # pragma: no cover - pagination is always on
+            raise exceptions.APIException()
+        return self.get_paginated_response(ProgrammingSerializer(page, many=True).data)
+
+
+# --- Yearly programmings -------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    retrieve=extend_schema(summary="Une programmation : ses actions, le calcul du financement et les règles"),
+    partial_update=extend_schema(
+        summary="Modifier le socle et les crédits complémentaires demandés",
+        description="Par un agent de la collectivité, en préparation ou après une demande de modifications.",
+        request=ProgrammingAmountsSerializer,
+        responses=ProgrammingDetailSerializer,
+    ),
+    transitions_list=extend_schema(
+        summary="Transitions de la programmation possibles pour l'appelant",
+        responses=WorkflowTransitionSerializer(many=True),
+    ),
+    transition_apply=extend_schema(
+        summary="Appliquer une transition de la programmation",
+        request=ProgrammingTransitionInputSerializer,
+        responses=ProgrammingDetailSerializer,
+    ),
+)
+class ProgrammingViewSet(TransitionsMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Programming]):
+    """Programmations annuelles d'un CTAI signé : guide dans docs/api.md, section CTAI."""
+
+    lookup_value_regex = r"[0-9]+"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    serializer_class = ProgrammingDetailSerializer
+    transitions = Transitions(
+        available=programmings.available_transitions,
+        apply=apply_programming_transition,
+        names=frozenset(ProgrammingTransitionName.values),
+    )
+    transition_serializer_class = WorkflowTransitionSerializer
+
+    def get_queryset(self) -> QuerySet[Programming]:
+        return programming_queryset(self.request.user)
+
+    def _detail(self, programming: Programming) -> dict[str, Any]:
+        return dict(ProgrammingDetailSerializer(self.get_queryset().get(pk=programming.pk)).data)
+
+    def _action(self, programming: Programming, action_id: str) -> Action:
+        found = next((a for a in programming.actions.all() if str(a.pk) == action_id), None)
+        if found is None:
+            raise exceptions.NotFound("Introuvable.")
+        return found
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        programming = self.get_object()
+        body = ProgrammingAmountsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        programmings.set_amounts(
+            user=request.user,
+            programming=programming,
+            base_amount=data.get("base_amount", programming.base_amount),
+            complement_amount=data.get("complement_amount", programming.complement_amount),
+        )
+        return Response(self._detail(programming))
+
+    @extend_schema(
+        summary="Ajouter une action à la programmation",
+        description="Par un agent de la collectivité, en préparation ou après une demande de modifications.",
+        request=ActionWriteSerializer,
+        responses={201: ActionSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="actions", url_name="actions")
+    def add_action(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        programming = self.get_object()
+        body = ActionWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields = dict(body.validated_data)
+        domains = fields.pop("domains")
+        created = programmings.add_action(user=request.user, programming=programming, domains=domains, **fields)
+        saved = Action.objects.prefetch_related("domains").get(pk=created.pk)
+        return Response(ActionSerializer(saved).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["PATCH"],
+        summary="Modifier une action",
+        description="Les champs donnés remplacent les précédents ; une action renvoyée redevient « à examiner ».",
+        parameters=[ACTION_ID],
+        request=ActionWriteSerializer,
+        responses=ActionSerializer,
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Retirer une action",
+        parameters=[ACTION_ID],
+        request=None,
+        responses={204: None},
+    )
+    @action(
+        detail=True,
+        methods=["patch", "delete"],
+        url_path=r"actions/(?P<action_id>[0-9]+)",
+        url_name="action",
+    )
+    def change_action(self, request: Request, action_id: str, *args: Any, **kwargs: Any) -> Response:
+        programming = self.get_object()
+        found = self._action(programming, action_id)
+        if request.method == "DELETE":
+            programmings.remove_action(user=request.user, action=found)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        body = ActionWriteSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        fields = dict(body.validated_data)
+        domains = fields.pop("domains", None)
+        programmings.update_action(user=request.user, action=found, domains=domains, **fields)
+        return Response(ActionSerializer(Action.objects.prefetch_related("domains").get(pk=found.pk)).data)
+
+    @extend_schema(
+        summary="Examiner une action (Diair)",
+        description=(
+            "Quand la programmation est présentée : `accepted`, ou `sent_back` avec un motif. Une action "
+            "dont le public est hors du programme ne peut pas être acceptée (`ctai.action.public`)."
+        ),
+        parameters=[ACTION_ID],
+        request=ActionReviewSerializer,
+        responses=ActionSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"actions/(?P<action_id>[0-9]+)/review",
+        url_name="action_review",
+    )
+    def review_action(self, request: Request, action_id: str, *args: Any, **kwargs: Any) -> Response:
+        programming = self.get_object()
+        found = self._action(programming, action_id)
+        body = ActionReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        programmings.review_action(
+            user=request.user,
+            action=found,
+            decision=body.validated_data["decision"],
+            reason=body.validated_data["reason"],
+        )
+        return Response(ActionSerializer(Action.objects.prefetch_related("domains").get(pk=found.pk)).data)
+
+
+# --- Calls for projects --------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Appels à projets",
+        description=(
+            "Ceux que les pages montrent à l'appelant : les appels ouverts (publiés, avant leur date "
+            "limite) pour tous ; tous ceux de sa collectivité, en préparation compris (agents) ; ceux "
+            "auxquels son opérateur a répondu ; les appels publiés et clos de son territoire (services de "
+            "l'État). `open=true` : les appels ouverts seulement ; `open=false` : les autres."
+        ),
+        parameters=[CallFilterSerializer],
+    ),
+    retrieve=extend_schema(summary="Un appel à projets et son texte"),
+)
+class CallViewSet(viewsets.ReadOnlyModelViewSet[Call]):
+    """Appels à projets des collectivités (lecture seule) : guide dans docs/api.md, section CTAI."""
+
+    lookup_value_regex = r"[0-9]+"
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        return CallSerializer if self.action == "list" else CallDetailSerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def get_queryset(self) -> QuerySet[Call]:
+        calls = (
+            calls_for(self.request.user)
+            .select_related("authority", "campaign")
+            .prefetch_related("domains")
+            .order_by("-deadline", "-pk")
+        )
+        if self.action == "list":
+            filters = CallFilterSerializer(data=self.request.query_params)
+            filters.is_valid(raise_exception=True)
+            wanted = filters.validated_data.get("open")
+            today = timezone.localdate()
+            if wanted is True:
+                calls = cast(CallQuerySet, calls).open(today)
+            elif wanted is False:
+                calls = calls.exclude(state=CallState.PUBLISHED, deadline__gte=today)
+        return calls

@@ -1,0 +1,249 @@
+"""`seed_demo` creates the demo CTAI (CTAI issue, « Demo »): the first CTAIR wave of 2019 and Rennes
+in 2020, the CTAIR widened into CTAI in 2021, Poitiers 2021 with 150 000 € + 50 000 € committed,
+every contract state and every programming state, money never below zero, a signed CTAI with a
+draft programming a demo user can walk through, and a second run changes nothing.
+
+One seed for the module (the run takes a few seconds): the tests only read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from accounts.enums import Role
+from accounts.models import User
+from audit.models import Event
+from contracts.enums import ActionReview, CarrierKind, ContractKind, ContractState, ProgrammingState
+from contracts.models import Action, ActionPublic, Contract, ContractTransition, Programming
+from contracts.permissions import is_agent, is_diair, is_prefect
+from demo.ctai import CTAI_ACCOUNTS, DEMO_CONTRACTS, DEMO_PROGRAMMINGS
+from finance.balances import balances
+from finance.enums import EntryKind
+from finance.models import Envelope, LedgerEntry
+from programme.models import Campaign, Derogation
+from programme.services import lifted_for
+
+# SIREN of the EPCI, INSEE code of the commune -> year of the CTAIR's signature.
+CTAIR_YEARS = {
+    "242100410": 2019,  # Dijon Métropole
+    "200040715": 2019,  # Grenoble-Alpes-Métropole
+    "200046977": 2019,  # Métropole de Lyon
+    "245400676": 2019,  # Métropole du Grand Nancy
+    "243300316": 2019,  # Bordeaux Métropole
+    "244400404": 2019,  # Nantes Métropole
+    "246700488": 2019,  # Eurométropole de Strasbourg
+    "243100518": 2019,  # Toulouse Métropole
+    "242900314": 2019,  # Brest Métropole
+    "63113": 2019,  # Clermont-Ferrand (commune)
+    "243500139": 2020,  # Rennes Métropole
+}
+WIDENED = {"200046977", "200040715", "246700488", "243100518"}  # Lyon, Grenoble, Strasbourg, Toulouse
+HOUSING = "logement"
+
+
+def seed(tokens_file: Path) -> str:
+    out = StringIO()
+    call_command("seed_demo", tokens_file=tokens_file, stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> tuple[int, ...]:
+    return (
+        Contract.objects.count(),
+        ContractTransition.objects.count(),
+        Programming.objects.count(),
+        Action.objects.count(),
+        Campaign.objects.count(),
+        Derogation.objects.count(),
+        LedgerEntry.objects.count(),
+        Event.objects.count(),
+        User.objects.count(),
+    )
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[dict[str, Any]]:
+    """Seed once for the module inside a transaction rolled back at the end."""
+    from django.db import transaction
+
+    tokens_file = tmp_path_factory.mktemp("demo-ctai") / "tokens.json"
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            first = seed(tokens_file)
+            counts = _counts()
+            second = seed(tokens_file)
+            yield {"first": first, "second": second, "counts": counts}
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def db_access(seeded: dict[str, Any], django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    with django_db_blocker.unblock():
+        yield seeded
+
+
+def code_of(contract: Contract) -> str:
+    return contract.authority.siren if contract.authority.kind == "epci" else contract.authority.insee_code
+
+
+def test_summary_and_second_run_changes_nothing(db_access: dict[str, Any]) -> None:
+    assert (
+        "CTAI de démonstration : 21 contrat(s) (8 états), 7 programmation(s) (5 états) ; "
+        "16 compte(s) CTAI ajouté(s)." in db_access["first"]
+    )
+    assert "CTAI de démonstration : 0 créé(s), déjà présents ; 0 compte(s) CTAI ajouté(s)." in db_access["second"]
+    assert _counts() == db_access["counts"]
+    assert Contract.objects.count() == len(DEMO_CONTRACTS)
+    assert Programming.objects.count() == len(DEMO_PROGRAMMINGS)
+
+
+def test_the_eleven_ctair_with_their_years(db_access: dict[str, Any]) -> None:
+    ctair = list(Contract.objects.filter(kind=ContractKind.CTAIR).select_related("authority", "campaign"))
+    assert {code_of(c): c.signed_on.year for c in ctair if c.signed_on} == CTAIR_YEARS
+    assert len(ctair) == 11
+    for contract in ctair:
+        assert contract.campaign.year == contract.signed_on.year  # type: ignore[union-attr]
+        assert contract.elected_official_name and contract.prefect_name
+    clermont = next(c for c in ctair if code_of(c) == "63113")
+    assert clermont.authority.kind == "commune"
+    assert lifted_for(clermont).get("ctai.signatory.type")  # the commune signs with a justification
+    for year in (2019, 2020):
+        campaign = Campaign.objects.get(year=year)
+        assert "démonstration" in campaign.notes and "CTAIR" in campaign.notes
+        assert campaign.rules()["budget_lines"] == ["104-12", "104-15"]
+        assert not Envelope.objects.filter(campaign=campaign).exists()
+
+
+def test_widened_ctair_link_to_their_signed_ctai(db_access: dict[str, Any]) -> None:
+    ctair = Contract.objects.filter(kind=ContractKind.CTAIR).select_related("authority")
+    for contract in ctair:
+        if code_of(contract) in WIDENED:
+            assert contract.state == ContractState.WIDENED, contract
+            ctai = contract.widened_into
+            assert ctai.kind == ContractKind.CTAI and ctai.state == ContractState.SIGNED
+            assert ctai.authority_id == contract.authority_id
+            assert ctai.signed_on is not None and ctai.signed_on.year == 2021
+            assert contract.transitions.filter(transition="close_as_widened").exists()
+        else:
+            assert contract.state in (ContractState.SIGNED, ContractState.ENDED), contract
+    assert {code_of(c) for c in ctair.filter(state=ContractState.ENDED)} == {"245400676", "243300316", "242900314"}
+
+
+def test_poitiers_2021_committed_150_000_and_50_000(db_access: dict[str, Any]) -> None:
+    contract = Contract.objects.get(kind=ContractKind.CTAI, authority__kind="commune", authority__insee_code="86194")
+    assert contract.state == ContractState.SIGNED and contract.signed_on.year == 2021  # type: ignore[union-attr]
+    assert lifted_for(contract).get("ctai.signatory.type")
+    programming = Programming.objects.get(contract=contract, campaign__year=2021)
+    assert programming.state == ProgrammingState.COMMITTED
+    assert (programming.base_amount, programming.complement_amount) == (Decimal("150000"), Decimal("50000"))
+    actions = list(programming.actions.all())
+    assert sum(a.planned_bpi for a in actions) == 90 and sum(a.planned_newcomers for a in actions) == 30
+    assert programming.funding().complement == Decimal("50000.00")  # 150 000 × 30 ÷ 90  # noqa: RUF003
+    for commitment, line, amount in (
+        (programming.base_commitment, "104-15", Decimal("150000.00")),
+        (programming.complement_commitment, "104-12", Decimal("50000.00")),
+    ):
+        assert commitment is not None
+        assert commitment.envelope.budget_line.code == line
+        assert commitment.envelope.department.code == "86"  # type: ignore[union-attr]
+        assert commitment.envelope.campaign.year == 2021
+        entries = LedgerEntry.objects.filter(commitment=commitment, kind=EntryKind.COMMITMENT)
+        assert [e.amount for e in entries] == [amount]
+
+
+def test_every_contract_state_and_every_programming_state(db_access: dict[str, Any]) -> None:
+    assert set(Contract.objects.values_list("state", flat=True)) == set(ContractState.values)
+    ctai_states = set(Contract.objects.filter(kind=ContractKind.CTAI).values_list("state", flat=True))
+    assert ctai_states == set(ContractState.values) - {ContractState.ENDED, ContractState.WIDENED}
+    assert set(Programming.objects.values_list("state", flat=True)) == set(ProgrammingState.values)
+    abandoned = Contract.objects.get(state=ContractState.ABANDONED)
+    assert abandoned.closed_reason
+    late = Contract.objects.get(kind=ContractKind.CTAI, state=ContractState.LETTER_RECEIVED)
+    assert late.letter_date is not None and late.letter_date > late.campaign.letter_deadline
+    assert lifted_for(late).get("ctai.letter.deadline")
+
+
+def test_programmings_and_their_actions(db_access: dict[str, Any]) -> None:
+    for programming in Programming.objects.prefetch_related("actions__domains"):
+        actions = list(programming.actions.all())
+        assert 2 <= len(actions) <= 5, programming
+        assert sum(a.state_amount for a in actions) == programming.total_amount, programming
+        assert any(HOUSING in {d.code for d in a.domains.all()} for a in actions), programming
+        for action in actions:
+            assert action.state_amount <= action.budget and action.domains.exists()
+            if action.carrier_kind == CarrierKind.ASSOCIATION:
+                assert action.siret.startswith("99") and len(action.siret) == 14
+                action.full_clean()  # validate_siret: the Luhn key is right
+        if programming.state in (ProgrammingState.APPROVED, ProgrammingState.COMMITTED):
+            assert {a.review for a in actions} == {ActionReview.ACCEPTED}
+            assert not [f for f in programming.findings() if f.is_blocking], programming
+        if programming.state == ProgrammingState.COMMITTED:
+            assert programming.base_commitment is not None and programming.complement_commitment is not None
+    presented = Programming.objects.get(state=ProgrammingState.PRESENTED)
+    reviews = list(presented.actions.values_list("review", flat=True))
+    assert reviews.count(ActionReview.SENT_BACK) == 1 and reviews.count(ActionReview.ACCEPTED) >= 2
+    changes = Programming.objects.get(state=ProgrammingState.CHANGES_REQUESTED)
+    assert changes.changes_reason
+    sent_back = changes.actions.get(review=ActionReview.SENT_BACK)
+    assert sent_back.public == ActionPublic.ASYLUM_SEEKERS and sent_back.review_reason
+
+
+def test_balances_never_negative(db_access: dict[str, Any]) -> None:
+    envelopes = list(Envelope.objects.all())
+    for envelope, balance in zip(envelopes, balances(e.pk for e in envelopes).values(), strict=True):
+        assert balance.available >= 0 and balance.to_pay >= 0, envelope
+        assert min(balance.received, balance.delegated, balance.committed, balance.paid) >= 0, envelope
+    committed = Programming.objects.filter(state=ProgrammingState.COMMITTED)
+    assert set(committed.values_list("contract__department__code", flat=True)) == {"38", "69", "86"}
+    for programming in committed:
+        for line in ("104-15", "104-12"):
+            assert Envelope.objects.filter(
+                campaign=programming.campaign, budget_line__code=line, department=programming.contract.department
+            ).exists()
+
+
+def test_a_demo_user_can_walk_a_draft_programming_through(db_access: dict[str, Any]) -> None:
+    """agent.grenoble presents the 2022 draft, the Diair approves it, prefet.isere commits it."""
+    draft = Programming.objects.select_related("contract__department", "campaign").get(state=ProgrammingState.DRAFT)
+    contract = draft.contract
+    assert contract.state == ContractState.SIGNED and contract.authority.siren == "200040715"
+    users = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@demo.territoires-integration.fr")}
+    assert is_agent(contract, users["agent.grenoble"])
+    assert is_prefect(contract, users["prefet.isere"])
+    assert is_diair(contract, users["diair"])
+    assert not [f for f in draft.findings() if f.is_blocking]  # it can be presented as it is
+    for line, amount in (("104-15", draft.base_amount), ("104-12", draft.complement_amount)):
+        envelope = Envelope.objects.get(campaign=draft.campaign, budget_line__code=line, department__code="38")
+        assert balances([envelope.pk])[envelope.pk].available >= amount  # and committed
+
+
+def test_ctai_accounts_act_in_their_own_scope(db_access: dict[str, Any]) -> None:
+    # agent.clermont-metropole starts with no contract: the browser journey opens one (first contact).
+    for account in CTAI_ACCOUNTS:
+        user = User.objects.get(email=account.address)
+        assert user.check_password("territoires-demo-2026")
+        visible = Contract.objects.for_user(user)
+        assert visible.exists() == (account.email != "agent.clermont-metropole"), account.email
+        if account.role == Role.PREFECT:
+            assert set(visible.values_list("department__code", flat=True)) == {account.scope[4:]}
+
+
+def test_written_through_the_services(db_access: dict[str, Any]) -> None:
+    for contract in Contract.objects.exclude(state=ContractState.CONTACT).prefetch_related("transitions"):
+        first = contract.transitions.first()
+        assert first is not None and first.transition == "record_letter", contract
+        assert Event.objects.filter(verb="contracts.created", target_id=str(contract.pk)).exists()
+    assert Event.objects.filter(verb="contracts.widened").count() == len(WIDENED)
+    assert Event.objects.filter(verb="contracts.programming_commit").count() == 3
+    assert Event.objects.filter(verb="programme.derogation_recorded").count() == 4

@@ -1,0 +1,253 @@
+"""The pages of a CTAI's yearly programming, as each actor uses them (F14, F15, F22, F24, F41, F43).
+
+Grenoble-Alpes-Métropole's agent opens the 2022 programming of its signed contract, adds actions,
+presents it; the Diair examines each action and approves; the préfet of Isère commits the credits.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from contracts.enums import ActionReview, ProgrammingState
+from contracts.models import Action, ActionPublic, Programming
+from contracts.programming import add_action, create_programming
+from programme.models import Domain
+from tests.contracts.conftest import campaign, make_persona
+from tests.contracts.test_programming import credits_for_isere, housing, language, signed_contract, walk
+from tests.web.html import text_of as text_of_html
+from tests.web.personas import PersonaClient
+
+pytestmark = pytest.mark.django_db
+
+ROWS = [pytest.param(10, id="10 actions"), pytest.param(1000, id="1000 actions")]
+
+
+@pytest.fixture
+def people(db: Any) -> dict[str, Any]:
+    names = ("agent_own", "agent_other", "prefect_own", "prefect_other", "instructor", "diair", "ministry")
+    return {name: make_persona(name) for name in names}
+
+
+def text_of(response: Any) -> str:
+    return text_of_html(response.content.decode())
+
+
+def as_(user: Any) -> PersonaClient:
+    return PersonaClient(user)
+
+
+@pytest.fixture
+def programming(people: dict[str, Any]) -> Programming:
+    contract = signed_contract()
+    programming = create_programming(
+        user=people["agent_own"],
+        contract=contract,
+        campaign=campaign(2022),
+        base_amount="150000",
+        complement_amount="50000",
+    )
+    add_action(user=people["agent_own"], programming=programming, **housing())
+    add_action(user=people["agent_own"], programming=programming, **language())
+    return programming
+
+
+def page(client: PersonaClient, programming: Programming) -> Any:
+    return client.get(reverse("web:programming_detail", args=[programming.pk]))
+
+
+def test_the_agent_opens_the_year_from_the_contract_page(people):
+    contract = signed_contract()
+    agent = as_(people["agent_own"])
+    contract_page = agent.get(reverse("web:contract_detail", args=[contract.pk]))
+    assert "Ouvrir la programmation de cette année" in contract_page.content.decode()
+    response = agent.post(reverse("web:programming_create", args=[contract.pk]), {"year": "2022"}, follow=True)
+    programming = Programming.objects.get(contract=contract)
+    assert response.redirect_chain[-1][0] == reverse("web:programming_detail", args=[programming.pk])
+    body = text_of(response)
+    assert "Programmation 2022" in body
+    assert "Ajouter une action" in body
+    assert "Ajoutez au moins une action." in body  # the "Ce qu'il manque" panel
+
+
+def test_the_page_shows_the_funding_computation(people, programming):
+    """F15, F43: socle * other newcomers ÷ BPI, capped: 150 000 * 30 ÷ 90 = 50 000 €."""
+    body = text_of(page(as_(people["agent_own"]), programming)).replace("\u202f", " ").replace("\xa0", " ")
+    assert "150 000 € \u00d7 30 ÷ 90" in body
+    assert "50 000,00 €" in body
+    assert "Rien ne manque" in body
+
+
+def test_an_action_with_a_bad_siret_gets_the_french_error_beside_the_field(people, programming):
+    agent = as_(people["agent_own"])
+    response = agent.post(
+        reverse("web:action_create", args=[programming.pk]),
+        {
+            "title": "Cours de français",
+            "domains": ["formation-linguistique"],
+            "public": "newcomers",
+            "planned_bpi": "10",
+            "planned_newcomers": "10",
+            "carrier_kind": "association",
+            "carrier_name": "Association X",
+            "siret": "12345678901234",
+            "budget": "1000",
+            "state_amount": "500",
+        },
+    )
+    assert response.status_code == 200
+    assert "siret" in response.context["form"].errors
+    assert "SIRET" in text_of(response)
+    assert programming.actions.count() == 2
+
+
+def test_presenting_without_housing_is_refused_on_the_page(people):
+    contract = signed_contract()
+    agent = people["agent_own"]
+    programming = create_programming(user=agent, contract=contract, campaign=campaign(2022), base_amount="150000")
+    add_action(user=agent, programming=programming, **language(state_amount="150000", budget="200000"))
+    url = reverse("web:programming_transition", args=[programming.pk, "present"])
+    response = as_(agent).post(url, {"etat": "draft"})
+    assert response.status_code == 200
+    assert "ctai.domains.mandatory" in text_of(response)
+    programming.refresh_from_db()
+    assert programming.state == ProgrammingState.DRAFT
+
+
+def test_the_diair_examines_each_action_then_the_prefect_commits(people, programming):
+    """F22 then F41: the whole year through the pages."""
+    credits_for_isere()
+    agent, diair, prefect = as_(people["agent_own"]), as_(people["diair"]), as_(people["prefect_own"])
+    response = agent.post(reverse("web:programming_transition", args=[programming.pk, "present"]), {"etat": "draft"})
+    assert response.status_code == 302
+    body = text_of(page(diair, programming))
+    assert "Enregistrer l'examen" in body
+    for action in programming.actions.all():
+        response = diair.post(reverse("web:action_review", args=[programming.pk, action.pk]), {"decision": "accepted"})
+        assert response.status_code == 302
+    assert set(programming.actions.values_list("review", flat=True)) == {ActionReview.ACCEPTED}
+    diair.post(reverse("web:programming_transition", args=[programming.pk, "approve"]), {"etat": "presented"})
+    programming.refresh_from_db()
+    assert programming.state == ProgrammingState.APPROVED
+    response = prefect.post(
+        reverse("web:programming_transition", args=[programming.pk, "commit"]), {"etat": "approved"}, follow=True
+    )
+    programming.refresh_from_db()
+    assert programming.state == ProgrammingState.COMMITTED
+    assert "Crédits engagés" in text_of(response)
+    assert programming.base_commitment.envelope.budget_line.code == "104-15"
+
+
+def test_the_diair_cannot_accept_an_action_outside_the_programme_on_the_page(people, programming):
+    outside = add_action(
+        user=people["agent_own"],
+        programming=programming,
+        **language(title="Demandeurs d'asile", public=ActionPublic.ASYLUM_SEEKERS, state_amount="0"),
+    )
+    walk(programming, people, "present")
+    diair = as_(people["diair"])
+    response = diair.post(
+        reverse("web:action_review", args=[programming.pk, outside.pk]), {"decision": "accepted"}, follow=True
+    )
+    assert "hors du programme" in text_of(response)
+    outside.refresh_from_db()
+    assert outside.review == ActionReview.PENDING
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [
+        ("agent_own", 200),
+        ("prefect_own", 200),
+        ("instructor", 200),
+        ("diair", 200),
+        ("ministry", 200),
+        ("agent_other", 404),
+        ("prefect_other", 404),
+    ],
+)
+def test_who_sees_the_programming(people, programming, name, status):
+    """An agent of Lyon, a préfet of Rhône cannot see a programming of Grenoble (Isère)."""
+    assert page(as_(people[name]), programming).status_code == status
+
+
+@pytest.mark.parametrize("name", ["prefect_own", "instructor", "diair", "ministry", "agent_other"])
+def test_only_the_agent_edits_the_programming(people, programming, name):
+    client = as_(people[name])
+    assert client.get(reverse("web:action_create", args=[programming.pk])).status_code == 404
+    assert client.get(reverse("web:programming_amounts", args=[programming.pk])).status_code == 404
+    action = programming.actions.first()
+    assert client.post(reverse("web:action_remove", args=[programming.pk, action.pk])).status_code == 404
+    assert programming.actions.count() == 2
+
+
+def test_a_stale_transition_page_says_the_programming_moved(people, programming):
+    agent = as_(people["agent_own"])
+    url = reverse("web:programming_transition", args=[programming.pk, "present"])
+    agent.post(url, {"etat": "draft"})
+    response = agent.post(url, {"etat": "draft"}, follow=True)
+    assert "Cette programmation a déjà changé d'état" in text_of(response)
+    assert programming.transitions.count() == 1
+
+
+def _many_actions(programming: Programming, count: int) -> None:
+    domain = Domain.objects.get(code="emploi")
+    actions = Action.objects.bulk_create(
+        Action(
+            programming=programming,
+            title=f"Action {i}",
+            public=ActionPublic.NEWCOMERS,
+            budget=Decimal("100"),
+            state_amount=Decimal("0"),
+        )
+        for i in range(count)
+    )
+    Action.domains.through.objects.bulk_create(
+        Action.domains.through(action_id=a.pk, domain_id=domain.pk) for a in actions
+    )
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_query_budget_of_the_programming_page(people, programming, rows, django_assert_max_num_queries):
+    _many_actions(programming, rows)
+    agent = as_(people["agent_own"])
+    assert page(agent, programming).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert page(agent, programming).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [pytest.param(10, id="10 programmings"), pytest.param(1000, id="1000 programmings")])
+def test_query_budget_of_the_contract_page_with_programmings(people, rows, django_assert_max_num_queries):
+    from programme.models import Campaign
+
+    contract = signed_contract()
+    base = Campaign.objects.get(year=2022)
+    years = [2023 + i for i in range(rows)]
+    campaigns = []
+    for year in years:
+        values = {f.name: getattr(base, f.name) for f in Campaign._meta.concrete_fields if f.name not in ("id", "year")}
+        campaigns.append(Campaign(year=year, **values))
+    campaigns = Campaign.objects.bulk_create(campaigns)
+    Programming.objects.bulk_create(Programming(contract=contract, campaign=c) for c in campaigns)
+    agent = as_(people["agent_own"])
+    url = reverse("web:contract_detail", args=[contract.pk])
+    assert agent.get(url).status_code == 200
+    with django_assert_max_num_queries(19):
+        assert agent.get(url).status_code == 200
+
+
+def test_the_dashboards_show_what_waits_for_each_actor(people, programming):
+    """The agent sees the programming to prepare, the Diair the presented one, the préfet the approved one."""
+    dashboard = reverse("web:dashboard")
+    label = "Programmation 2022 — Grenoble-Alpes-Métropole"
+    assert label in text_of(as_(people["agent_own"]).get(dashboard))
+    assert label not in text_of(as_(people["diair"]).get(dashboard))
+    walk(programming, people, "present")
+    assert label in text_of(as_(people["diair"]).get(dashboard))
+    assert label not in text_of(as_(people["prefect_own"]).get(dashboard))
+    walk(programming, people, "approve")
+    assert label in text_of(as_(people["prefect_own"]).get(dashboard))
+    assert label not in text_of(as_(people["prefect_other"]).get(dashboard))

@@ -1,0 +1,84 @@
+"""Forms of the CTAI programming pages: the year's amounts, an action, the Diair's check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from contracts.enums import ActionReview, CarrierKind
+from contracts.models import ActionPublic
+from programme.models import Domain
+from web.forms.base import SiteForm
+from web.forms.projects import MONEY_FIELD
+
+
+class ProgrammingCreateForm(SiteForm):
+    year = forms.TypedChoiceField(label="Année", coerce=int, error_messages={"required": "Choisissez l'année."})
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
+
+
+class AmountsForm(SiteForm):
+    base_amount = forms.DecimalField(
+        label="Socle demandé (€, programme 104 action 15)",
+        error_messages={"required": "Indiquez le socle demandé."},
+        **MONEY_FIELD,
+    )
+    complement_amount = forms.DecimalField(
+        label="Crédits complémentaires demandés (€, programme 104 action 12)",
+        help_text="Pour ouvrir les actions aux autres primo-arrivants ; 0 s'il n'y en a pas.",
+        error_messages={"required": "Indiquez les crédits complémentaires (0 s'il n'y en a pas)."},
+        **MONEY_FIELD,
+    )
+
+
+class ActionForm(SiteForm):
+    title = forms.CharField(label="Intitulé", max_length=200, error_messages={"required": "Indiquez l'intitulé."})
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    diagnosis_need = forms.CharField(
+        label="Besoin du diagnostic territorial auquel l'action répond",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    cir_link = forms.CharField(
+        label="Articulation avec le contrat d'intégration républicaine (CIR)",
+        help_text="Comment l'action complète les formations et l'accompagnement du CIR.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    domains = forms.ModelMultipleChoiceField(
+        label="Domaines",
+        queryset=Domain.objects.filter(is_active=True).order_by("position", "label"),
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choisissez au moins un domaine."},
+    )
+    public = forms.ChoiceField(label="Public cible", choices=ActionPublic.choices, widget=forms.RadioSelect)
+    planned_bpi = forms.IntegerField(label="BPI prévus", min_value=0, initial=0)
+    planned_newcomers = forms.IntegerField(label="Autres primo-arrivants prévus", min_value=0, initial=0)
+    carrier_kind = forms.ChoiceField(label="Porteur", choices=CarrierKind.choices, widget=forms.RadioSelect)
+    carrier_name = forms.CharField(label="Nom de l'association porteuse", required=False, max_length=200)
+    siret = forms.CharField(label="SIRET de l'association", required=False, max_length=20)
+    rna = forms.CharField(label="Numéro RNA", required=False, max_length=10)
+    budget = forms.DecimalField(label="Budget total de l'action (€)", **MONEY_FIELD)
+    state_amount = forms.DecimalField(label="Montant demandé à l'État (€)", **MONEY_FIELD)
+
+    def action_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["domains"] = list(data["domains"])
+        return data
+
+
+class ReviewForm(SiteForm):
+    decision = forms.ChoiceField(
+        label="Examen",
+        choices=[(ActionReview.ACCEPTED, "Accepter"), (ActionReview.SENT_BACK, "Renvoyer")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Acceptez ou renvoyez l'action."},
+    )
+    reason = forms.CharField(
+        label="Motif du renvoi", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
