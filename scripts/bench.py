@@ -87,6 +87,10 @@ def main() -> None:
     grand_paris = Authority.objects.get(kind="epci", name="Métropole du Grand Paris")
     funded = Project.objects.filter(state="funded", department__code="38").order_by("pk").first()
     assert funded is not None, "the demo has funded PTAI in Isère"
+    from contracts.models import Contract, Programming
+
+    lyon = Contract.objects.get(kind="ctai", authority__siren="200046977", state="signed")
+    lyon_2021 = Programming.objects.get(contract=lyon, campaign__year=2021)
     pages = {
         "instructeur: tableau de bord": ("instructeur.isere", reverse("web:dashboard")),
         "instructeur: département 38": ("instructeur.isere", reverse("web:department_detail", args=["38"])),
@@ -101,6 +105,14 @@ def main() -> None:
         "instructeur: liste des PTAI": ("instructeur.isere", reverse("web:project_list")),
         "instructeur: PTAI financé": ("instructeur.isere", reverse("web:project_detail", args=[funded.pk])),
         "ministère: liste des PTAI": ("ministere", reverse("web:project_list")),
+        "diair: liste des CTAI": ("diair", reverse("web:contract_list")),
+        "préfet Rhône: CTAI de Lyon signé": ("prefet.rhone", reverse("web:contract_detail", args=[lyon.pk])),
+        "préfet Rhône: programmation 2021 de Lyon": (
+            "prefet.rhone",
+            reverse("web:programming_detail", args=[lyon_2021.pk]),
+        ),
+        "diair: export CSV des CTAI": ("diair", reverse("web:contract_csv")),
+        "anonyme: appels à projets ouverts": (None, reverse("web:call_list")),
         "anonyme: accueil": (None, reverse("web:home")),
         "anonyme: /healthz": (None, reverse("healthz")),
     }

@@ -409,3 +409,17 @@ def test_contract_page_query_budget(
     assert f"Avenant n° {rows}" in first.text
     with django_assert_max_num_queries(PAGE_BUDGET):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [pytest.param(10, id="10 rows"), pytest.param(1000, id="1000 rows")])
+def test_amendment_page_query_budget(
+    request: pytest.FixtureRequest, rows: int, django_assert_max_num_queries: Any
+) -> None:
+    """An amendment's page runs the same queries whatever the number of amendments and documents."""
+    client = persona(request, "prefect_isere")
+    contract = signed_contract()
+    fill(contract, rows, contract_agent(request))
+    url = reverse("web:contract_amendment", args=[contract.pk, 1])
+    assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
