@@ -14,6 +14,7 @@ budget line 104-15 (réfugiés) and the complement on 104-12 (autres primo-arriv
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +31,7 @@ from contracts.enums import (
     ProgrammingTransitionName,
 )
 from contracts.models import Action, Contract, Programming, ProgrammingTransition
+from contracts.notifications import notify_programming_transition
 from core.formats import format_euros
 from core.validators import validate_rna, validate_siret
 from finance.services import FinanceError, commit, department_envelope
@@ -366,7 +368,7 @@ def apply_transition(*, programming: Programming, name: str, user: Any, reason: 
             raise TransitionError(exc.messages, code=f"finance_{exc.code or 'refused'}") from exc
     locked.state_changed_at = timezone.now()
     locked.save()
-    ProgrammingTransition.objects.create(
+    log = ProgrammingTransition.objects.create(
         programming=locked, transition=name, source=source, target=locked.state, actor=user, reason=reason
     )
     details: dict[str, Any] = {
@@ -380,4 +382,5 @@ def apply_transition(*, programming: Programming, name: str, user: Any, reason: 
         details["socle (104-15)"] = format_euros(locked.base_amount)
         details["complément (104-12)"] = format_euros(locked.complement_amount)
     record_event(actor=user, verb=f"contracts.programming_{name}", target=locked.contract, details=details)
+    transaction.on_commit(partial(notify_programming_transition, log.pk))
     return locked

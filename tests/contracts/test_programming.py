@@ -337,3 +337,29 @@ def test_each_action_records_its_cir_link_and_the_need_it_answers(people, prepar
     assert not found["ctai.action.cir"].is_blocking
     assert "Accès au logement des BPI" in found["ctai.action.cir"].message
     assert apply_transition(programming=prepared, name="present", user=people["agent_own"]).state == "presented"
+
+
+def test_each_step_tells_the_next_actor_by_e_mail_after_the_commit(
+    people, prepared, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Present → the Diair; changes requested → the collectivité (with the reason); approved → the
+    collectivité and the préfet; committed → the collectivité with the amounts."""
+    credits_for_isere()
+    steps = [
+        ("present", "agent_own", "", {"diair"}),
+        ("request_changes", "diair", "Préciser le public.", {"agent_own"}),
+        ("present", "agent_own", "", {"diair"}),
+        ("approve", "diair", "", {"agent_own", "prefect_own"}),
+        ("commit", "prefect_own", "", {"agent_own"}),
+    ]
+    for name, actor, reason, told in steps:
+        if name == "approve":
+            for action in prepared.actions.all():
+                review_action(user=people["diair"], action=action, decision=ActionReview.ACCEPTED)
+        mailoutbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            prepared = apply_transition(programming=prepared, name=name, user=people[actor], reason=reason)
+        assert len(mailoutbox) == 1, name
+        assert set(mailoutbox[0].to) == {people[p].email for p in told}, name
+        assert "Programmation 2022 du CTAI de Grenoble-Alpes-Métropole" in mailoutbox[0].subject
+    assert "150\u202f000,00\xa0€" in mailoutbox[0].body
