@@ -1,9 +1,12 @@
-"""E-mails after a programming's transition, sent after the commit (`transaction.on_commit`), as
-the PTAI's (`projects.notifications`): no e-mail leaves for a transition that was rolled back.
+"""E-mails after a contract's or a programming's transition, sent after the commit
+(`transaction.on_commit`), as the PTAI's (`projects.notifications`): no e-mail leaves for a
+transition that was rolled back. Each transition tells the people whose move is next.
 
-Who is told, by transition: `present` → the Diair (to examine it); `request_changes` → the
-collectivité's agents (with the reason); `approve` → the agents and the préfets of the département
-or région (to commit); `commit` → the agents (the amounts committed).
+Contract: `record_letter` → the préfets of the département or région and the Diair;
+`start_diagnosis`, `complete_diagnosis` → the collectivité's agents; `sign` → the agents and the
+Diair; `end`, `abandon` → the agents, the préfets and the Diair; `amend` → the préfets and the Diair.
+Programming: `present` → the Diair; `request_changes` → the agents (with the reason); `approve` →
+the agents and the préfets (who commit); `commit` → the agents (the amounts committed).
 """
 
 from __future__ import annotations
@@ -14,53 +17,94 @@ from django.db.models import Q
 
 from accounts.enums import Role
 from accounts.models import User
-from contracts.enums import ProgrammingState, ProgrammingTransitionName
-from contracts.models import ProgrammingTransition
+from contracts.enums import ContractState, ProgrammingState, ProgrammingTransitionName, TransitionName
+from contracts.models import Contract, ContractTransition, ProgrammingTransition
 from core.formats import format_euros
 
-T = ProgrammingTransitionName
+P, C = ProgrammingTransitionName, TransitionName
+AGENTS, PREFECTS, DIAIR = "agents", "prefects", "diair"
+
+CONTRACT_RECIPIENTS: dict[str, tuple[str, ...]] = {
+    C.RECORD_LETTER: (PREFECTS, DIAIR),
+    C.START_DIAGNOSIS: (AGENTS,),
+    C.COMPLETE_DIAGNOSIS: (AGENTS,),
+    C.SIGN: (AGENTS, DIAIR),
+    C.END: (AGENTS, PREFECTS, DIAIR),
+    C.ABANDON: (AGENTS, PREFECTS, DIAIR),
+    C.AMEND: (PREFECTS, DIAIR),
+}
+PROGRAMMING_RECIPIENTS: dict[str, tuple[str, ...]] = {
+    P.PRESENT: (DIAIR,),
+    P.REQUEST_CHANGES: (AGENTS,),
+    P.APPROVE: (AGENTS, PREFECTS),
+    P.COMMIT: (AGENTS,),
+}
 
 
-def _emails(condition: Q) -> list[str]:
+def recipients(contract: Contract, groups: tuple[str, ...]) -> list[str]:
+    """The e-mail addresses of the active users of `groups` for this contract."""
+    conditions = {
+        AGENTS: Q(memberships__role=Role.AGENT, memberships__authority_id=contract.authority_id),
+        PREFECTS: Q(memberships__role=Role.PREFECT)
+        & (
+            Q(memberships__department_id=contract.department_id)
+            | Q(memberships__region_id=contract.department.region_id)
+        ),
+        DIAIR: Q(memberships__role=Role.DIAIR),
+    }
+    condition = Q(pk__in=[])
+    for group in groups:
+        condition |= conditions[group]
     return sorted(User.objects.filter(condition, is_active=True).values_list("email", flat=True).distinct())
+
+
+def _send(to: list[str], title: str, state: str, extra: list[str], reason: str, reason_label: str) -> None:
+    if not to:
+        return
+    lines = ["Bonjour,", "", f"{title} : {state}.", *extra]
+    if reason:
+        lines += ["", reason_label, reason]
+    lines += ["", "Retrouvez le dossier sur la plateforme Territoires d'intégration."]
+    send_mail(
+        subject=f"[Territoires d'intégration] {title} : {state}",
+        message="\n".join(lines),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=to,
+    )
+
+
+def notify_contract_transition(transition_id: int) -> None:
+    log = ContractTransition.objects.select_related("contract__authority", "contract__department").get(pk=transition_id)
+    groups = CONTRACT_RECIPIENTS.get(log.transition)
+    if groups is None:
+        return
+    contract = log.contract
+    state = ContractState(log.target).label.lower()
+    if log.transition == C.AMEND:
+        state = "avenant en rédaction"
+    _send(recipients(contract, groups), str(contract), state, [], log.reason, "Motif :")
 
 
 def notify_programming_transition(transition_id: int) -> None:
     log = ProgrammingTransition.objects.select_related(
         "programming__campaign", "programming__contract__authority", "programming__contract__department"
     ).get(pk=transition_id)
+    groups = PROGRAMMING_RECIPIENTS.get(log.transition)
+    if groups is None:
+        return
     programming = log.programming
     contract = programming.contract
-    agents = Q(memberships__role=Role.AGENT, memberships__authority_id=contract.authority_id)
-    prefects = Q(memberships__role=Role.PREFECT) & (
-        Q(memberships__department_id=contract.department_id) | Q(memberships__region_id=contract.department.region_id)
-    )
-    conditions: dict[str, Q] = {
-        T.PRESENT: Q(memberships__role=Role.DIAIR),
-        T.REQUEST_CHANGES: agents,
-        T.APPROVE: agents | prefects,
-        T.COMMIT: agents,
-    }
-    condition = conditions.get(log.transition)
-    if condition is None:
-        return
-    recipients = _emails(condition)
-    if not recipients:
-        return
-    state = ProgrammingState(log.target).label.lower()
-    title = f"Programmation {programming.year} du CTAI de {contract.authority.name}"
-    lines = ["Bonjour,", "", f"La {title[0].lower()}{title[1:]} est maintenant : {state}."]
-    if log.transition == T.COMMIT:
-        lines.append(
+    extra = []
+    if log.transition == P.COMMIT:
+        extra.append(
             f"Crédits engagés : socle {format_euros(programming.base_amount)} (programme 104, action 15), "
             f"complément {format_euros(programming.complement_amount)} (action 12)."
         )
-    if log.reason:
-        lines += ["", "Motif :" if log.transition == T.REQUEST_CHANGES else "Message :", log.reason]
-    lines += ["", "Retrouvez la programmation sur la plateforme Territoires d'intégration."]
-    send_mail(
-        subject=f"[Territoires d'intégration] {title} : {state}",
-        message="\n".join(lines),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
+    _send(
+        recipients(contract, groups),
+        f"Programmation {programming.year} du CTAI de {contract.authority.name}",
+        ProgrammingState(log.target).label.lower(),
+        extra,
+        log.reason,
+        "Motif :" if log.transition == P.REQUEST_CHANGES else "Message :",
     )

@@ -7,6 +7,7 @@ same transaction. A refusal is a `TransitionError` (French messages, rule ids) o
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from contracts import permissions
 from contracts.amendments import open_amendment
 from contracts.enums import ContractKind, ContractState, TransitionName
 from contracts.models import Contract, ContractTransition, Diagnosis
+from contracts.notifications import notify_contract_transition
 from contracts.workflow import CONTRACT, AvailableTransition, available_transitions
 from programme.errors import TransitionError
 from programme.models import Campaign
@@ -189,9 +191,10 @@ def apply_transition(*, contract: Contract, name: str, user: Any, reason: str = 
         raise TransitionError(
             IN_FORCE_MESSAGE.format(authority=locked.authority), code="in_force", rule_ids=["ctai.in_force.unique"]
         ) from exc
-    ContractTransition.objects.create(
+    log = ContractTransition.objects.create(
         contract=locked, transition=name, source=source, target=locked.state, actor=user, reason=reason
     )
+    transaction.on_commit(partial(notify_contract_transition, log.pk))
     details: dict[str, Any] = {"de": ContractState(source).label, "vers": ContractState(locked.state).label}
     if reason:
         details["motif"] = reason

@@ -240,3 +240,25 @@ def test_f16_a_ctair_is_widened_by_one_ctai_at_a_time(people):
     assert abandoned.widens is None and f"CTAIR n° {ctair.pk}" in abandoned.closed_reason
     second = create_contract(user=people["agent_own"], authority=ctair.authority, campaign=campaign(), widens=ctair)
     assert second.widens == ctair
+
+
+def test_f17_the_letter_tells_the_prefect_and_the_diair_by_e_mail(
+    people, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Step 1-2: the collectivité's letter reaches the préfet of its département and the Diair;
+    the signature tells the collectivité and the Diair."""
+    from contracts.services import apply_transition
+    from tests.contracts.conftest import SIGN_DATA, make_contract
+
+    contract = make_contract()
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_transition(contract=contract, name="record_letter", user=people["agent_own"], letter_date="2021-10-01")
+    assert len(mailoutbox) == 1
+    assert set(mailoutbox[0].to) == {people["prefect_own"].email, people["diair"].email}
+    assert "lettre d'engagement reçue" in mailoutbox[0].subject
+    drafting = make_contract(ContractState.DRAFTING, authority=contract.authority)
+    mailoutbox.clear()
+    Contract.objects.filter(pk=contract.pk).update(state=ContractState.ABANDONED)
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_transition(contract=drafting, name="sign", user=people["prefect_own"], **SIGN_DATA)
+    assert set(mailoutbox[0].to) == {people["agent_own"].email, people["diair"].email}
