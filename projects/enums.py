@@ -91,3 +91,7 @@ NOT_REVIEWED_STATES = (
 )
 GRANTED_STATES = (ProjectState.MINISTRY_APPROVED, ProjectState.FUNDED, ProjectState.CLOSED)
 FUNDED_STATES = (ProjectState.FUNDED, ProjectState.CLOSED)
+
+# The PTAI were opened by the 2021 programme (the flyer): no PTAI for an earlier campaign (the
+# 2019-2020 campaigns only hold the CTAIR of the first wave).
+PTAI_FIRST_YEAR = 2021

@@ -27,7 +27,7 @@ from finance.services import FinanceError, commit, department_envelope, parse_am
 from programme.enums import BudgetLineCode, TargetPublic
 from programme.models import Campaign, Domain
 from projects import permissions
-from projects.enums import ProjectState, ResourceKind, TransitionName
+from projects.enums import PTAI_FIRST_YEAR, ProjectState, ResourceKind, TransitionName
 from projects.errors import TransitionError
 from projects.models import AuthorityContribution, BudgetItem, Project, ProjectTransition, Resource
 from projects.notifications import notify_transition
@@ -114,6 +114,11 @@ def create_draft(
     unknown = set(fields) - DRAFT_FIELDS
     if unknown:
         raise TypeError(f"Unknown PTAI fields: {sorted(unknown)}")
+    if campaign.year < PTAI_FIRST_YEAR:
+        raise TransitionError(
+            f"Les PTAI existent depuis la campagne {PTAI_FIRST_YEAR} : choisissez une campagne plus récente.",
+            code="campaign",
+        )
     choices = department_choices(lead)
     department = fields.pop("department", None) or choices.first()
     if department is None or not choices.filter(pk=department.pk).exists():

@@ -289,3 +289,15 @@ def test_with_money_annotates_without_a_query_per_row(people, money_2021, django
 
 def test_bare_commitment_helper_is_only_for_state_traits():
     assert bare_commitment(ProjectFactory()).entries.count() == 0
+
+
+def test_no_ptai_before_the_2021_campaign(db: None) -> None:
+    """The PTAI came with the 2021 programme: the 2019-2020 campaigns (first CTAIR wave) take none."""
+    from tests.factories import grenoble_metropole, make_user
+
+    base = Campaign.objects.get(year=2021)
+    values = {f.name: getattr(base, f.name) for f in Campaign._meta.concrete_fields if f.name not in ("id", "year")}
+    old = Campaign.objects.create(year=2019, **values)
+    agent = make_user("agent", authority=grenoble_metropole())
+    with pytest.raises(TransitionError, match="depuis la campagne 2021"):
+        create_draft(user=agent, lead=grenoble_metropole(), campaign=old, title="Trop tôt")

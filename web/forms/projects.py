@@ -15,7 +15,7 @@ from accounts.enums import Role
 from core.validators import validate_rna, validate_siret
 from programme.enums import ContributionKind, TargetPublic
 from programme.models import Campaign, Domain
-from projects.enums import CarrierKind, ProjectState, ResourceKind
+from projects.enums import PTAI_FIRST_YEAR, CarrierKind, ProjectState, ResourceKind
 from referential.models import Authority, Department
 from web.forms.base import SiteForm
 from web.forms.picker import AuthorityPickerField
@@ -48,7 +48,7 @@ class LeadForm(SiteForm):
     )
     campaign = forms.ModelChoiceField(
         label="Campagne",
-        queryset=Campaign.objects.order_by("-year"),
+        queryset=Campaign.objects.filter(year__gte=PTAI_FIRST_YEAR).order_by("-year"),
         empty_label=None,
         error_messages={"required": "Choisissez l'année de la campagne."},
     )
