@@ -247,3 +247,26 @@ def test_written_through_the_services(db_access: dict[str, Any]) -> None:
     assert Event.objects.filter(verb="contracts.widened").count() == len(WIDENED)
     assert Event.objects.filter(verb="contracts.programming_commit").count() == 3
     assert Event.objects.filter(verb="programme.derogation_recorded").count() == 4
+
+
+def test_calls_for_projects_and_amendments(db_access: dict[str, Any]) -> None:
+    """F22, F24: the demo holds an open call the public sees, a closed one with its applications
+    scored and decided, a signed amendment that moved Lyon's end of effect, one in drafting."""
+    from contracts.enums import AmendmentState, ApplicationStatus
+    from contracts.models import Amendment, Call
+
+    assert "2 appel(s) à projets, 3 candidature(s), 2 avenant(s)." in db_access["first"]
+    assert "Appels à projets et avenants de démonstration : déjà présents." in db_access["second"]
+    open_calls = list(Call.objects.open())
+    assert [c.title for c in open_calls] == ["Apprendre le français et travailler"]
+    closed = Call.objects.get(title="Accès au logement")
+    decided = {a.title: (a.status, a.score) for a in closed.applications.all()}
+    assert decided == {
+        "Bail glissant et accompagnement de douze mois": (ApplicationStatus.SELECTED, 16),
+        "Colocations solidaires": (ApplicationStatus.REJECTED, 11),
+    }
+    lyon = Amendment.objects.get(contract__authority__siren="200046977")
+    assert lyon.state == AmendmentState.SIGNED
+    assert lyon.contract.effective_to == lyon.new_effective_to
+    assert lyon.contract.history.count() >= 2
+    assert Amendment.objects.get(contract__authority__siren="243100518").state == AmendmentState.DRAFTED

@@ -5,8 +5,10 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.enums import Role
 from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
-from demo.ctai import seed_demo_ctai
+from demo.ctai import CTAI_ACCOUNTS, seed_demo_ctai
 from demo.ctai import summary as ctai_summary
+from demo.ctai_calls import seed_demo_calls
+from demo.ctai_calls import summary as calls_summary
 from demo.finance import seed_demo_finance
 from demo.projects import seed_demo_projects, summary
 from demo.tokens import DEFAULT_TOKENS_FILE, seed_demo_tokens, write_tokens_file
@@ -36,3 +38,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Jetons d'API des comptes de démonstration : {tokens_file}")
         self.stdout.write(f"Projets de démonstration : {summary(seed_demo_projects())}")
         self.stdout.write(f"CTAI de démonstration : {ctai_summary(seed_demo_ctai())}")
+        for account in CTAI_ACCOUNTS:
+            self.stdout.write(f"  {Role(account.role).label:<24} {account.address}")
+        self.stdout.write(f"Appels à projets et avenants de démonstration : {calls_summary(seed_demo_calls())}")
