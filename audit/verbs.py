@@ -55,6 +55,7 @@ VERB_LABELS: dict[str, str] = {
     "contracts.abandon": "Contrat abandonné",
     "contracts.widened": "CTAIR élargi en CTAI",
     "contracts.amend": "Avenant ouvert",
+    "contracts.committee_recorded": "Comité de pilotage enregistré",
     "contracts.amendment_sign": "Avenant signé",
     "contracts.amendment_abandon": "Avenant abandonné",
     "contracts.text_saved": "Texte du contrat enregistré",

@@ -673,6 +673,11 @@ class Action(models.Model):
     def in_programme(self) -> bool:
         return self.public in PROGRAMME_PUBLICS
 
+    def above_evaluation_threshold(self, rules: dict[str, Any]) -> bool:
+        """F23: the biggest actions (State amount at or above the campaign's evaluation threshold)
+        may get a deeper qualitative evaluation, decided in steering committee."""
+        return self.state_amount >= Decimal(rules["evaluation_threshold"])
+
 
 class ProgrammingTransition(TransitionLog):
     """The log of a programming's life: one row per applied transition. Append-only."""
@@ -882,3 +887,32 @@ class AmendmentTransition(TransitionLog):
     class Meta(TransitionLog.Meta):
         verbose_name = "étape de l'avenant"
         indexes = [models.Index(fields=["amendment", "created_at"], name="amendment_transition_by_file")]
+
+
+# --- Steering committees (comités de pilotage, step 7) ---------------------------------------------
+
+
+class SteeringCommittee(models.Model):
+    """A steering committee of a contract in force, organised by the Diair with the Ministry (F23):
+    when it met, who sat, its minutes and decisions, and the biggest actions it retains for a deeper
+    qualitative evaluation."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="committees")
+    held_on = models.DateField("date du comité")
+    participants = models.TextField("participants")
+    summary = models.TextField("compte rendu")
+    decisions = models.TextField("décisions et suites", blank=True, default="")
+    evaluated_actions = models.ManyToManyField(
+        Action, blank=True, related_name="committees", verbose_name="actions retenues pour une évaluation approfondie"
+    )
+    organised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["contract", "-held_on", "-pk"]
+        verbose_name = "comité de pilotage"
+        verbose_name_plural = "comités de pilotage"
+        indexes = [models.Index(fields=["contract", "held_on"], name="committee_by_contract")]
+
+    def __str__(self) -> str:
+        return f"Comité de pilotage du {self.held_on:%d/%m/%Y} — {self.contract}"

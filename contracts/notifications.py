@@ -58,7 +58,8 @@ def recipients(contract: Contract, groups: tuple[str, ...]) -> list[str]:
     return sorted(User.objects.filter(condition, is_active=True).values_list("email", flat=True).distinct())
 
 
-def _send(to: list[str], title: str, state: str, extra: list[str], reason: str, reason_label: str) -> None:
+def send_notification(to: list[str], title: str, state: str, extra: list[str], reason: str, reason_label: str) -> None:
+    """One e-mail « {title} : {state}. » with its extra lines and the reason, to `to` (none: nothing)."""
     if not to:
         return
     lines = ["Bonjour,", "", f"{title} : {state}.", *extra]
@@ -82,7 +83,7 @@ def notify_contract_transition(transition_id: int) -> None:
     state = ContractState(log.target).label.lower()
     if log.transition == C.AMEND:
         state = "avenant en rédaction"
-    _send(recipients(contract, groups), str(contract), state, [], log.reason, "Motif :")
+    send_notification(recipients(contract, groups), str(contract), state, [], log.reason, "Motif :")
 
 
 def notify_programming_transition(transition_id: int) -> None:
@@ -100,7 +101,7 @@ def notify_programming_transition(transition_id: int) -> None:
             f"Crédits engagés : socle {format_euros(programming.base_amount)} (programme 104, action 15), "
             f"complément {format_euros(programming.complement_amount)} (action 12)."
         )
-    _send(
+    send_notification(
         recipients(contract, groups),
         f"Programmation {programming.year} du CTAI de {contract.authority.name}",
         ProgrammingState(log.target).label.lower(),

@@ -4,7 +4,8 @@
   "Apprendre le français et travailler" is open (its deadline is ahead of today: the public sees it
   on /appels-a-projets/) and has one application of the demo opérateur (operateur.isere); "Accès au
   logement" is closed, its two applications scored, one retained, the other not.
-- The Métropole de Lyon's CTAI has a signed amendment n° 1 (its end of effect moved by a year; the
+- The Métropole de Lyon's CTAI has a steering committee (December 2022, F23) that retains its biggest
+  action for a deeper evaluation, and a signed amendment n° 1 (its end of effect moved by a year; the
   contract's versions show it); Toulouse Métropole's CTAI has an amendment n° 1 in drafting.
 
 Idempotent: nothing is done once a demo call exists.
@@ -26,6 +27,7 @@ from contracts import calls as call_services
 from contracts import services as contract_services
 from contracts.enums import AmendmentObject, ContractKind, ContractState
 from contracts.models import ActionPublic, Call, Contract
+from contracts.steering import actions_of, record_committee
 from demo.accounts import DEMO_DOMAIN
 from programme.models import Campaign
 
@@ -140,7 +142,30 @@ def _seed() -> SeededCalls:
     call_services.reject_application(user=agent, application=not_retained)
 
     amendments = _seed_amendments()
+    _seed_committee()
     return SeededCalls(calls=2, applications=3, amendments=amendments)
+
+
+def _seed_committee() -> None:
+    """Lyon's steering committee of late 2022 (F23), which retains its biggest action for a deeper
+    qualitative evaluation."""
+    lyon = _ctai(LYON)
+    biggest = actions_of(lyon).first()
+    record_committee(
+        user=_user("diair"),
+        contract=lyon,
+        held_on=date(2022, 12, 8),
+        participants=(
+            "Diair (délégué interministériel), DGEF (Ministère de l'Intérieur), préfet du Rhône, DDETS, "
+            "vice-présidente de la Métropole de Lyon chargée de l'insertion, opérateurs des actions."
+        ),
+        summary=(
+            "Bilan de la programmation 2021 : les actions logement et langue ont atteint leurs objectifs ; "
+            "la coordination avec l'OFII et le service public de l'emploi est à renforcer."
+        ),
+        decisions="Programmation 2022 approuvée ; évaluation qualitative approfondie de l'action la plus importante.",
+        evaluated_actions=[biggest] if biggest else [],
+    )
 
 
 def _seed_amendments() -> int:

@@ -12,6 +12,7 @@ from web.views import (
     projects,
     public,
     referential,
+    steering,
 )
 
 app_name = "web"
@@ -66,6 +67,7 @@ urlpatterns = [
         programmings.programming_create,
         name="programming_create",
     ),
+    path("ctai/<int:pk>/comites/nouveau/", steering.committee_create, name="committee_create"),
     path("programmations/<int:pk>/", programmings.programming_detail, name="programming_detail"),
     path("programmations/<int:pk>/montants/", programmings.programming_amounts, name="programming_amounts"),
     path("programmations/<int:pk>/actions/nouvelle/", programmings.action_form, name="action_create"),

@@ -270,3 +270,12 @@ def test_calls_for_projects_and_amendments(db_access: dict[str, Any]) -> None:
     assert lyon.contract.effective_to == lyon.new_effective_to
     assert lyon.contract.history.count() >= 2
     assert Amendment.objects.get(contract__authority__siren="243100518").state == AmendmentState.DRAFTED
+
+
+def test_lyon_steering_committee(db_access: dict[str, Any]) -> None:
+    """F23: the Diair's steering committee of Lyon's CTAI retains an action for evaluation."""
+    from contracts.models import SteeringCommittee
+
+    committee = SteeringCommittee.objects.get(contract__authority__siren="200046977")
+    assert committee.organised_by.email.startswith("diair@")
+    assert committee.evaluated_actions.count() == 1

@@ -9,6 +9,7 @@ calls `contracts.services.apply_transition`. Refusals come back in French with t
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
@@ -24,24 +26,26 @@ from contracts import permissions
 from contracts.enums import OPEN_STATES, ContractState
 from contracts.models import Contract, Diagnosis
 from contracts.services import apply_transition, available_transitions, create_contract, save_diagnosis
-from contracts.workflow import FORMS, sources_of
+from contracts.workflow import CONTRACT
 from programme.enums import Severity
 from programme.errors import TransitionError
 from programme.services import record_derogation
 from web.exports import Cell, csv_response, xlsx_response
 from web.forms.contracts import (
     CONTRACT_INPUTS,
+    CONTRACT_RULES,
     CONTRACT_SORTS,
     ContractCreateForm,
     ContractFilterForm,
     DerogationForm,
     DiagnosisForm,
 )
-from web.forms.workflow import WorkflowTransitionForm
 from web.lists import kept_query, sortable_headers, sorted_by
 from web.views import contract_documents
 from web.views.accounts import _require
 from web.views.programmings import programmings_context
+from web.views.steering import committees_context
+from web.views.workflow import transition_page
 
 PAGE_SIZE = 50
 TIMELINE_LENGTH = 100
@@ -56,7 +60,6 @@ BADGES = {
     ContractState.ABANDONED: "fr-badge--error",
     ContractState.WIDENED: "fr-badge--success",
 }
-STATE_CHANGED = "Ce contrat a déjà changé d'état : rechargez la page pour voir les actions possibles."
 
 
 def can_see_ctai(user: Any) -> bool:
@@ -278,45 +281,27 @@ def contract_detail(request: HttpRequest, pk: int, derogation_form: DerogationFo
             "has_derogation_finding": any(f.severity == Severity.DEROGATION for f in findings),
             **programmings_context(contract, user),
             **contract_documents.contract_page_context(contract, user),
+            **committees_context(contract, user),
         },
     )
 
 
 def contract_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """The platform's one transition page (`web.views.workflow.transition_page`), worded for a
+    contract; a refusal a derogation may lift says so (`derogable`)."""
     contract = get_contract(request, pk, Contract.objects.select_related("campaign", "department", "authority"))
-    available = {t.name: t for t in available_transitions(contract, request.user)}
-    chosen = available.get(name)
-    if chosen is None:
-        if request.method == "POST" and name in FORMS and contract.state not in sources_of(Contract, name):
-            messages.warning(request, STATE_CHANGED)
-            return redirect("web:contract_detail", pk=contract.pk)
-        raise Http404
-    form = WorkflowTransitionForm(request.POST or None, spec=chosen.form, inputs=CONTRACT_INPUTS)
-    refused_rules: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        reason = data.pop("reason", "") or ""
-        if request.POST.get("etat") != contract.state:
-            form.add_error(None, STATE_CHANGED)
-        else:
-            try:
-                apply_transition(contract=contract, name=name, user=request.user, reason=reason, **data)
-            except TransitionError as error:
-                refused_rules = list(error.rule_ids)
-                for message in _error_messages(error):
-                    form.add_error(None, message)
-            else:
-                messages.success(request, f"« {chosen.label} » : le contrat est maintenant « {chosen.target_label} ».")
-                return redirect("web:contract_detail", pk=contract.pk)
-    return render(
+    return transition_page(
         request,
-        "web/contracts/transition.html",
-        {
-            "contract": contract,
-            "transition": chosen,
-            "form": form,
-            "derogable": sorted(set(refused_rules) & {"ctai.signatory.type", "ctai.letter.deadline"}),
-        },
+        obj=contract,
+        name=name,
+        workflow=CONTRACT,
+        apply=partial(apply_transition, contract=contract),
+        back_url=reverse("web:contract_detail", args=[contract.pk]),
+        context={"contract": contract},
+        inputs=CONTRACT_INPUTS,
+        template="web/contracts/transition.html",
+        success_message=lambda t: f"« {t.label} » : le contrat est maintenant « {t.target_label} ».",
+        refusal_context=lambda error: {"derogable": sorted(set(error.rule_ids) & set(CONTRACT_RULES))},
     )
 
 

@@ -24,17 +24,15 @@ from documents.models import Document
 from messaging.models import Message
 from messaging.services import post_message
 from projects.documents import after_transition
-from projects.errors import TransitionError
 from projects.models import Project, ProjectTransition
 from projects.services import apply_transition, available_transitions
 from projects.subject import findings
-from projects.workflow import FORMS, sources_of
+from projects.workflow import FORMS, PTAI
 from web.forms.projects import MessageForm
-from web.forms.workflow import WorkflowTransitionForm
 from web.views.projects.common import can_see_ptai, get_project, panel
+from web.views.workflow import transition_page
 
 TIMELINE_LENGTH = 100
-STATE_CHANGED = "Ce dossier a déjà changé d'état : rechargez la page pour voir les actions possibles."
 
 
 def _detail_queryset() -> Any:
@@ -100,42 +98,25 @@ def _may_edit(project: Project, user: Any) -> bool:
 
 
 def project_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """The platform's one transition page (`web.views.workflow.transition_page`), worded for a file;
+    "Ce qu'il manque" shows before a submission, the documents follow the transition."""
     project = get_project(request, pk, Project.objects.select_related("campaign", "department", "lead_authority"))
-    available = {t.name: t for t in available_transitions(project, request.user)}
-    chosen = available.get(name)
-    if chosen is None:
-        if request.method == "POST" and name in FORMS and project.state not in sources_of(Project, name):
-            # A second click, or another person acted first: nothing to apply.
-            messages.warning(request, STATE_CHANGED)
-            return redirect("web:project_detail", pk=project.pk)
-        raise Http404
-    form = WorkflowTransitionForm(request.POST or None, spec=chosen.form)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if request.POST.get("etat") != project.state:
-            form.add_error(None, STATE_CHANGED)
-        else:
-            try:
-                saved = apply_transition(
-                    project=project,
-                    name=name,
-                    user=request.user,
-                    reason=data.get("reason", "") or "",
-                    opinion=data.get("opinion", "") or "",
-                    amount=data.get("amount"),
-                )
-            except TransitionError as error:
-                ids = ", ".join(error.rule_ids)
-                for message in error.messages:
-                    form.add_error(None, f"{message} (règle : {ids})")
-            else:
-                after_transition(saved, name, request.user)
-                messages.success(request, f"« {chosen.label} » : le dossier est maintenant « {chosen.target_label} ».")
-                return redirect("web:project_detail", pk=project.pk)
-    return render(
+
+    def apply(*, name: str, user: Any, **data: Any) -> Project:
+        saved = apply_transition(project=project, name=name, user=user, **data)
+        after_transition(saved, name, user)
+        return saved
+
+    return transition_page(
         request,
-        "web/projects/transition.html",
-        {"project": project, "transition": chosen, "form": form, "panel": panel(findings(project))},
+        obj=project,
+        name=name,
+        workflow=PTAI,
+        apply=apply,
+        back_url=reverse("web:project_detail", args=[project.pk]),
+        context={"project": project, "panel": panel(findings(project))},
+        template="web/projects/transition.html",
+        success_message=lambda t: f"« {t.label} » : le dossier est maintenant « {t.target_label} ».",
     )
 
 
