@@ -35,7 +35,7 @@ def test_f23_the_diair_records_a_committee_through_the_page(people, with_actions
     page = diair.get(reverse("web:contract_detail", args=[contract.pk])).content.decode()
     assert "Enregistrer un comité de pilotage" in page
     form = diair.get(reverse("web:committee_create", args=[contract.pk])).content.decode()
-    assert "au-delà du seuil d'évaluation" in text_of(form)
+    assert "seuil d'évaluation atteint" in text_of(form)
     response = diair.post(
         reverse("web:committee_create", args=[contract.pk]),
         {"held_on": "2022-11-15", "evaluated_actions": [str(big.pk)], **MINUTES},

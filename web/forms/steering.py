@@ -20,7 +20,7 @@ class ActionChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         above = bool(self.threshold) and obj.above_evaluation_threshold(self.threshold)
-        flag = " — au-delà du seuil d'évaluation" if above else ""
+        flag = " — seuil d'évaluation atteint" if above else ""
         return f"{obj.title} ({obj.programming.campaign.year}, {format_euros(obj.state_amount)} de l'État){flag}"
 
 
