@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +31,7 @@ from audit.services import record_event
 from contracts import permissions
 from contracts.enums import ApplicationStatus, CallState, CarrierKind, ContractState
 from contracts.models import Action, ActionPublic, Call, CallApplication, Contract, Programming
+from contracts.notifications import notify_application
 from contracts.programming import add_action
 from core.formats import format_euros
 from finance.services import FinanceError, parse_amount
@@ -353,6 +355,7 @@ def apply_to_call(
         target=application,
         details={"appel": locked.title, "opérateur": operator.name, "montant demandé": format_euros(requested)},
     )
+    transaction.on_commit(partial(notify_application, application.pk, "submitted"))
     return application
 
 
@@ -422,6 +425,7 @@ def _decide(user: Any, application: CallApplication, status: str) -> CallApplica
             "vers": ApplicationStatus(status).label,
         },
     )
+    transaction.on_commit(partial(notify_application, locked.pk, status))
     return locked
 
 

@@ -109,3 +109,31 @@ def notify_programming_transition(transition_id: int) -> None:
         log.reason,
         "Motif :" if log.transition == P.REQUEST_CHANGES else "Message :",
     )
+
+
+def notify_application(application_id: int, event: str) -> None:
+    """Calls for projects: a new application tells the collectivité's agents (`event`
+    "submitted"); a decision tells the opérateur's members ("selected", "rejected")."""
+    from contracts.models import CallApplication
+
+    application = CallApplication.objects.select_related("call__contract__department", "operator").get(
+        pk=application_id
+    )
+    call = application.call
+    if event == "submitted":
+        to = recipients(call.contract, (AGENTS,))
+        title = f"Appel à projets « {call.title} »"
+        state = f"nouvelle candidature de {application.operator.name}"
+        extra = [f"Action proposée : {application.title} ({format_euros(application.requested_amount)} demandés)."]
+    else:
+        to = sorted(
+            User.objects.filter(
+                is_active=True, memberships__role=Role.OPERATOR, memberships__operator_id=application.operator_id
+            )
+            .values_list("email", flat=True)
+            .distinct()
+        )
+        title = f"Votre candidature « {application.title} »"
+        state = "retenue" if event == "selected" else "non retenue"
+        extra = [f"Appel à projets « {call.title} » de {call.authority}."]
+    send_notification(to, title, state, extra, "", "")

@@ -427,3 +427,23 @@ def test_an_agent_of_another_collectivite_cannot_see_the_applications(
     past_deadline(call)
     assert call in calls_for(operator_member)
     assert call not in calls_for(rival)
+
+
+def test_f22_the_collectivite_hears_of_each_application_and_the_operator_of_the_decision(
+    contract: Contract,
+    agent: User,
+    operator: Operator,
+    operator_member: User,
+    mailoutbox: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    call = open_call(contract, agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        application = submitted(call, operator_member, operator)
+    assert mailoutbox[-1].to == [agent.email]
+    assert "nouvelle candidature de Association Accueil Isère" in mailoutbox[-1].subject
+    close_call(user=agent, call=call)
+    with django_capture_on_commit_callbacks(execute=True):
+        select_application(user=agent, application=application)
+    assert mailoutbox[-1].to == [operator_member.email]
+    assert mailoutbox[-1].subject.endswith("« Sortir des CPH vers un logement » : retenue")
