@@ -30,7 +30,7 @@ from django.utils import timezone
 from audit.services import record_event
 from contracts import permissions
 from contracts.enums import ApplicationStatus, CallState, CarrierKind, ContractState
-from contracts.models import Action, ActionPublic, Call, CallApplication, Contract, Programming
+from contracts.models import Action, ActionPublic, Call, CallApplication, Contract, Programming, as_date
 from contracts.notifications import notify_application
 from contracts.programming import add_action
 from core.formats import format_euros
@@ -100,17 +100,6 @@ def _amount(value: Any, what: str, code: str) -> Decimal:
         raise TransitionError(f"{what} : {' '.join(error.messages)}", code=code) from None
 
 
-def _as_date(value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise TransitionError("Indiquez la date limite de dépôt (AAAA-MM-JJ).", code="deadline")
-
-
 def _domains(values: Any, *, among: QuerySet[Domain] | None = None, what: str = "du programme") -> list[Domain]:
     codes = {d.code if isinstance(d, Domain) else str(d) for d in values or ()}
     pool = among if among is not None else Domain.objects.filter(is_active=True)
@@ -154,7 +143,7 @@ def _write_call(call: Call, fields: dict[str, Any]) -> list[Domain] | None:
         if not call.text:
             raise TransitionError("Écrivez le texte de l'appel : ce qui est attendu des opérateurs.", code="text")
     if "deadline" in fields:
-        call.deadline = _as_date(fields["deadline"])
+        call.deadline = as_date(fields["deadline"], "la date limite de dépôt", "deadline")
     if "budget" in fields:
         call.budget = _amount(fields["budget"], "Le budget de l'appel", "budget")
     if "campaign" in fields:

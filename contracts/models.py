@@ -79,7 +79,8 @@ def _require_reason(reason: str, what: str) -> None:
         raise TransitionError(f"Indiquez le motif {what}.", code="reason_required")
 
 
-def _as_date(value: Any, what: str, code: str) -> date:
+def as_date(value: Any, what: str, code: str) -> date:
+    """A date (or its ISO text) given to a transition or a service; else a French refusal naming `what`."""
     if isinstance(value, date):
         return value
     if isinstance(value, str) and value.strip():
@@ -229,7 +230,7 @@ class Contract(FSMModelMixin, models.Model):
     @transition(field=state, source=[S.CONTACT], target=S.LETTER_RECEIVED, permission=perm.may_record_letter)
     def record_letter(self, *, user: Any, reason: str = "", **data: Any) -> None:
         """Checked with the campaign's rules of today, which the contract then keeps."""
-        self.letter_date = _as_date(data.get("letter_date"), "la date de la lettre d'engagement", "letter_date")
+        self.letter_date = as_date(data.get("letter_date"), "la date de la lettre d'engagement", "letter_date")
         year = data.get("signature_year") or self.campaign.year + 1
         self.signature_year = int(year)
         rules = self.campaign.rules()
@@ -283,12 +284,12 @@ class Contract(FSMModelMixin, models.Model):
         if problems:
             raise TransitionError([m for _, m in problems], code="sign_incomplete", rule_ids=[r for r, _ in problems])
         self._refuse_if_blocking(dict(self.rules) or self.campaign.rules())
-        self.signed_on = _as_date(data.get("signed_on"), "la date de signature", "signed_on")
-        self.effective_from = _as_date(
+        self.signed_on = as_date(data.get("signed_on"), "la date de signature", "signed_on")
+        self.effective_from = as_date(
             data.get("effective_from") or self.signed_on, "la date de prise d'effet", "effective_from"
         )
         if data.get("effective_to"):
-            self.effective_to = _as_date(data["effective_to"], "la date de fin d'effet", "effective_to")
+            self.effective_to = as_date(data["effective_to"], "la date de fin d'effet", "effective_to")
             if self.effective_to < self.effective_from:
                 raise TransitionError("La fin d'effet précède la prise d'effet.", code="effective_to")
         if data.get("duration_years") not in (None, ""):
@@ -854,7 +855,7 @@ class Amendment(FSMModelMixin, models.Model):
             raise TransitionError(
                 "Le contrat n'est plus en vigueur : l'avenant ne peut plus être signé.", code="contract_not_in_force"
             )
-        self.signed_on = _as_date(data.get("signed_on"), "la date de signature de l'avenant", "signed_on")
+        self.signed_on = as_date(data.get("signed_on"), "la date de signature de l'avenant", "signed_on")
         if contract.signed_on and self.signed_on < contract.signed_on:
             raise TransitionError("L'avenant ne peut pas être signé avant le contrat.", code="signed_on")
         if self.new_effective_to is not None:

@@ -34,7 +34,7 @@ from contracts.models import Action, Contract, Programming, ProgrammingTransitio
 from contracts.notifications import notify_programming_transition
 from core.formats import format_euros
 from core.validators import validate_rna, validate_siret
-from finance.services import FinanceError, commit, department_envelope
+from finance.services import FinanceError, commit, department_envelope, parse_amount
 from programme.enums import BudgetLineCode
 from programme.errors import TransitionError
 from programme.models import Campaign, Domain
@@ -84,15 +84,11 @@ def available_transitions(programming: Programming, user: Any) -> list[Available
 
 
 def _money(value: Any, what: str) -> Decimal:
-    if isinstance(value, str):
-        value = value.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    """Zero or more euros, in cents (`finance.services.parse_amount`); refused with `what` named."""
     try:
-        amount = Decimal(value if value not in (None, "") else "0")
-    except (ArithmeticError, TypeError, ValueError):
-        raise TransitionError(f"Indiquez {what} en euros, par exemple 150 000.", code="amount") from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise TransitionError(f"Indiquez {what} en euros, positif, au centime près.", code="amount")
-    return amount
+        return parse_amount(value, allow_zero=True)
+    except FinanceError as exc:
+        raise TransitionError(f"{what[0].upper()}{what[1:]} : {' '.join(exc.messages)}", code="amount") from exc
 
 
 def _lock_editable(programming: Programming, user: Any) -> Programming:

@@ -31,8 +31,11 @@ class FinanceError(ValidationError):
     """A refused movement, with a French message a user can act on. Nothing was written."""
 
 
-def parse_amount(value: Any) -> Decimal:
-    """A strictly positive amount in euros with at most two decimals ("1 234,50" is accepted)."""
+def parse_amount(value: Any, *, allow_zero: bool = False) -> Decimal:
+    """A strictly positive amount in euros with at most two decimals ("1 234,50" is accepted).
+    `allow_zero`: zero or more, and a blank value is 0 (a budget line, a programming's amounts)."""
+    if allow_zero and (value is None or (isinstance(value, str) and not value.strip())):
+        return Decimal("0.00")
     if isinstance(value, str):
         value = value.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
     try:
@@ -41,8 +44,11 @@ def parse_amount(value: Any) -> Decimal:
         raise FinanceError("Indiquez un montant en euros, par exemple 150 000 ou 1 234,50.", code="amount") from exc
     if not amount.is_finite():
         raise FinanceError("Indiquez un montant en euros, par exemple 150 000 ou 1 234,50.", code="amount")
-    if amount <= 0:
-        raise FinanceError("Le montant doit être supérieur à zéro.", code="amount_positive")
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise FinanceError(
+            "Le montant ne peut pas être négatif." if allow_zero else "Le montant doit être supérieur à zéro.",
+            code="amount_positive",
+        )
     # Before quantize(), which raises InvalidOperation beyond the 28 digits of the decimal context.
     if amount > MAX_AMOUNT:
         raise FinanceError("Ce montant est trop élevé.", code="amount_too_large")

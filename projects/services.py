@@ -189,10 +189,8 @@ def update_draft(
 
 def _money(value: Any) -> Decimal:
     """An amount of the budget: zero or more euros, in cents."""
-    if value in (None, "", 0, "0"):
-        return Decimal("0.00")
     try:
-        return parse_amount(value)
+        return parse_amount(value, allow_zero=True)
     except FinanceError as exc:
         raise TransitionError(exc.messages, code="amount_invalid") from exc
 

@@ -88,3 +88,15 @@ def test_refused_amounts(value: Any, code: str, message: str) -> None:
 def test_unknown_tranche_is_refused_in_french():
     with pytest.raises(FinanceError, match="Choisissez la tranche"):
         pay(actor=None, commitment=None, amount="10", tranche="bonus")  # type: ignore[arg-type]
+
+
+def test_zero_is_an_amount_only_where_allowed() -> None:
+    """A budget line or a programming's complement may be 0 €; a movement of money never is."""
+    assert parse_amount("0", allow_zero=True) == Decimal("0.00")
+    assert parse_amount("  ", allow_zero=True) == Decimal("0.00")
+    assert parse_amount(None, allow_zero=True) == Decimal("0.00")
+    assert parse_amount("1 234,50", allow_zero=True) == Decimal("1234.50")
+    with pytest.raises(FinanceError, match="négatif"):
+        parse_amount("-1", allow_zero=True)
+    with pytest.raises(FinanceError, match="supérieur à zéro"):
+        parse_amount("0")
