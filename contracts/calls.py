@@ -36,7 +36,7 @@ from contracts.programming import add_action
 from core.formats import format_euros
 from finance.services import FinanceError, parse_amount
 from programme.errors import TransitionError
-from programme.models import Campaign, Domain
+from programme.models import Campaign, Domain, DomainQuerySet
 from referential.models import Operator, scope_of
 
 CALL_FIELDS = frozenset({"title", "text", "deadline", "budget", "domains", "campaign"})
@@ -100,11 +100,11 @@ def _amount(value: Any, what: str, code: str) -> Decimal:
         raise TransitionError(f"{what} : {' '.join(error.messages)}", code=code) from None
 
 
-def _domains(values: Any, *, among: QuerySet[Domain] | None = None, what: str = "du programme") -> list[Domain]:
-    codes = {d.code if isinstance(d, Domain) else str(d) for d in values or ()}
-    pool = among if among is not None else Domain.objects.filter(is_active=True)
-    found = list(pool.filter(code__in=codes))
-    if len(found) != len(codes):
+def _domains(values: Any, *, among: Any = None, what: str = "du programme") -> list[Domain]:
+    """The domains named by `values` among `among` (a call's) or the programme's active ones."""
+    pool: DomainQuerySet = among if among is not None else Domain.objects.filter(is_active=True)
+    found = pool.matching(values)
+    if found is None:
         raise TransitionError(f"Choisissez les domaines parmi ceux {what}.", code="domains")
     return found
 

@@ -215,9 +215,8 @@ def _write_action(action: Action, fields: dict[str, Any]) -> None:
 
 
 def _set_domains(action: Action, domains: Any) -> None:
-    codes = [d.code if isinstance(d, Domain) else str(d) for d in domains or ()]
-    found = list(Domain.objects.filter(code__in=codes, is_active=True))
-    if not found or len(found) != len(set(codes)):
+    found = Domain.objects.filter(is_active=True).matching(domains)
+    if not found:
         raise ValidationError({"domains": ["Choisissez au moins un domaine parmi ceux du programme."]})
     action.domains.set(found)
 

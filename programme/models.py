@@ -18,6 +18,15 @@ from programme.enums import BudgetLineCode, ComplementRule
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
 
+class DomainQuerySet(models.QuerySet["Domain"]):
+    def matching(self, values: Any) -> list[Domain] | None:
+        """The domains of this queryset named by `values` (Domain objects or codes); None when one
+        of them is not in it (unknown, inactive, not among a call's…)."""
+        codes = {d.code if isinstance(d, Domain) else str(d) for d in values or ()}
+        found = list(self.filter(code__in=codes))
+        return found if len(found) == len(codes) else None
+
+
 class Domain(models.Model):
     """An integration field (axe): logement, santé… Codes are stable, labels editable."""
 
@@ -25,6 +34,8 @@ class Domain(models.Model):
     label = models.CharField("libellé", max_length=120)
     position = models.PositiveSmallIntegerField("ordre", default=0)
     is_active = models.BooleanField("actif", default=True)
+
+    objects = DomainQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "label"]
