@@ -186,19 +186,28 @@ class Contract(FSMModelMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("web:contract_detail", args=[self.pk])
 
+    def people(self, *groups: str) -> Any:
+        """The active users of `groups` for this contract: "agents" (of the collectivité),
+        "prefects" (of its département or région), "diair" — who the e-mails and the thread tell."""
+        from accounts.models import User
+
+        conditions = {
+            "agents": Q(memberships__role=Role.AGENT, memberships__authority_id=self.authority_id),
+            "prefects": Q(memberships__role=Role.PREFECT)
+            & (Q(memberships__department_id=self.department_id) | Q(memberships__region_id=self.department.region_id)),
+            "diair": Q(memberships__role=Role.DIAIR),
+        }
+        condition = Q(pk__in=[])
+        for group in groups:
+            condition |= conditions[group]
+        return User.objects.filter(condition, is_active=True).distinct().order_by("pk")
+
     def notification_recipients(self, internal: bool) -> list[Any]:
         """Who `messaging` tells of a new message on the contract's thread (F19: the Diair's
         support): the préfets of its département or région and the Diair; for a message that is
         not an internal note, the collectivité's agents too."""
-        from accounts.models import User
-
-        state = Q(memberships__role=Role.DIAIR) | (
-            Q(memberships__role=Role.PREFECT)
-            & (Q(memberships__department_id=self.department_id) | Q(memberships__region_id=self.department.region_id))
-        )
-        if not internal:
-            state |= Q(memberships__role=Role.AGENT, memberships__authority_id=self.authority_id)
-        return list(User.objects.filter(state, is_active=True).distinct().order_by("pk"))
+        groups = ("prefects", "diair") if internal else ("prefects", "diair", "agents")
+        return list(self.people(*groups))
 
     # --- Rules ----------------------------------------------------------------------------------
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q
 
 from accounts.enums import Role
 from accounts.models import User
@@ -42,20 +41,8 @@ PROGRAMMING_RECIPIENTS: dict[str, tuple[str, ...]] = {
 
 
 def recipients(contract: Contract, groups: tuple[str, ...]) -> list[str]:
-    """The e-mail addresses of the active users of `groups` for this contract."""
-    conditions = {
-        AGENTS: Q(memberships__role=Role.AGENT, memberships__authority_id=contract.authority_id),
-        PREFECTS: Q(memberships__role=Role.PREFECT)
-        & (
-            Q(memberships__department_id=contract.department_id)
-            | Q(memberships__region_id=contract.department.region_id)
-        ),
-        DIAIR: Q(memberships__role=Role.DIAIR),
-    }
-    condition = Q(pk__in=[])
-    for group in groups:
-        condition |= conditions[group]
-    return sorted(User.objects.filter(condition, is_active=True).values_list("email", flat=True).distinct())
+    """The e-mail addresses of the active users of `groups` for this contract (`Contract.people`)."""
+    return sorted({user.email for user in contract.people(*groups)})
 
 
 def send_notification(to: list[str], title: str, state: str, extra: list[str], reason: str, reason_label: str) -> None:
