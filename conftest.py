@@ -68,3 +68,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Run the browser tests last: Playwright's sync API keeps an event loop running in this thread
     for the rest of the session, and Django then refuses database calls from "async" code."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_must_not_fail() -> Iterator[None]:
+    """A task that fails (a letter not generated, an e-mail not sent) fails the test that enqueued it:
+    the tasks run at once in tests (ImmediateBackend), which records a failure without raising."""
+    from django.tasks.base import TaskResultStatus
+    from django.tasks.signals import task_finished
+
+    failures: list[str] = []
+
+    def _record(sender: Any, task_result: Any, **kwargs: Any) -> None:
+        if task_result.status == TaskResultStatus.FAILED:
+            failures.append("\n".join(error.traceback for error in task_result.errors))
+
+    task_finished.connect(_record, weak=False)
+    yield
+    task_finished.disconnect(_record)
+    assert not failures, "a task failed:\n" + "\n".join(failures)

@@ -168,12 +168,21 @@ def _unique_per_scope() -> list[models.UniqueConstraint]:
 
 class Membership(ScopedFields):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    # The préfet's délégation de signature to an agent of the préfecture (an instructeur of the
+    # département): commit and pay the credits delegated to the département, as the préfet would.
+    signing_delegation = models.BooleanField(
+        "délégation de signature du préfet (engager et payer les crédits)", default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "rôle"
         constraints = [
             models.CheckConstraint(condition=_membership_scope_constraint(), name="membership_scope_fits_role"),
+            models.CheckConstraint(
+                condition=Q(signing_delegation=False) | Q(role=Role.INSTRUCTOR, department__isnull=False),
+                name="membership_signing_delegation_to_an_instructor",
+            ),
             *_unique_per_scope(),
         ]
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.enums import PREFECT_INVITABLE_ROLES, Role
 from accounts.models import Invitation, Membership, User
+from accounts.permissions import holds, is_prefect_of
 from audit.services import record_event
 from referential.models import Authority, Department, Operator, Region
 
@@ -101,6 +102,38 @@ def remove_membership(*, actor: User, membership: Membership) -> None:
     user = membership.user
     membership.delete()
     record_event(actor=actor, verb="accounts.membership_removed", target=user, details=details)
+
+
+def may_delegate_signature(actor: Any, membership: Membership) -> bool:
+    """A préfet delegates his signature to the instructeurs of his département (or of his région's);
+    an administrator records it for any instructeur."""
+    if membership.role != Role.INSTRUCTOR or membership.department is None:
+        return False
+    return holds(actor, Role.ADMIN) or is_prefect_of(actor, membership.department)
+
+
+@transaction.atomic
+def set_signing_delegation(*, actor: User, membership: Membership, granted: bool) -> Membership:
+    """Give (or take back) the préfet's délégation de signature to an instructeur: he then commits and
+    pays the credits delegated to the département (`accounts.permissions.is_authorising_officer`)."""
+    locked = (
+        Membership.objects.select_for_update(of=("self",)).select_related("department", "user").get(pk=membership.pk)
+    )
+    if not may_delegate_signature(actor, locked):
+        raise PermissionDenied(
+            "Seul le préfet du département délègue sa signature, et seulement à un instructeur de ce département."
+        )
+    if locked.signing_delegation == granted:
+        return locked
+    locked.signing_delegation = granted
+    locked.save(update_fields=["signing_delegation"])
+    record_event(
+        actor=actor,
+        verb="accounts.signing_delegation_granted" if granted else "accounts.signing_delegation_revoked",
+        target=locked.user,
+        details={"rôle": locked.role_label, "périmètre": locked.scope_label},
+    )
+    return locked
 
 
 @transaction.atomic

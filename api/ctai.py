@@ -1,4 +1,5 @@
-"""/api/v1/ctai/, /api/v1/programmings/, /api/v1/calls/: the CTAI, read through the scoped querysets
+"""/api/v1/ctai/, /api/v1/programmings/, /api/v1/calls/, /api/v1/priorities/: the CTAI, read through
+the scoped querysets
 (`Contract.objects.for_user`, `Programming.objects.for_user`, and `contracts.calls.calls_for`, the
 calls the pages show), written through `contracts.services` (contracts,
 diagnostic, transitions) and `contracts.programming` (yearly programmings, actions, the Diair's
@@ -33,12 +34,14 @@ from api.ctai_serializers import (
     CallDetailSerializer,
     CallFilterSerializer,
     CallSerializer,
+    CoordinatorWriteSerializer,
     CtaiCreateSerializer,
     CtaiDetailSerializer,
     CtaiFilterSerializer,
     CtaiSerializer,
     CtaiTransitionInputSerializer,
     DiagnosisWriteSerializer,
+    PrioritySerializer,
     ProgrammingAmountsSerializer,
     ProgrammingCreateSerializer,
     ProgrammingDetailSerializer,
@@ -54,7 +57,7 @@ from contracts.enums import CallState, ProgrammingTransitionName, TransitionName
 from contracts.models import Action, Call, CallQuerySet, Contract, Programming
 from contracts.programming import FORMS as PROGRAMMING_FORMS
 from contracts.workflow import FORMS as CONTRACT_FORMS
-from programme.models import Campaign
+from programme.models import Campaign, Priority
 
 ACTION_ID = OpenApiParameter(
     "action_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="L'action (id) de la programmation."
@@ -87,11 +90,14 @@ def apply_contract_transition(contract: Contract, name: str, user: Any, data: di
 
 
 def apply_programming_transition(programming: Programming, name: str, user: Any, data: dict[str, Any]) -> None:
+    """`contracts.programming.apply_transition` with `reason` and the fields the transition's form
+    lists (`close`: the report's date and the final amounts spent per line)."""
     body = ProgrammingTransitionInputSerializer(data=data)
     body.is_valid(raise_exception=True)
     form = PROGRAMMING_FORMS[name]
+    values = {key: value for key, value in body.validated_data.items() if key in form.fields}
     programmings.apply_transition(
-        programming=programming, name=name, user=user, reason=_reason(form, body.validated_data)
+        programming=programming, name=name, user=user, reason=_reason(form, body.validated_data), **values
     )
 
 
@@ -106,7 +112,9 @@ def programming_queryset(user: Any) -> QuerySet[Programming]:
             "campaign__budget_lines",
             "campaign__ctai_mandatory_domains",
             "campaign__ptai_mandatory_domains",
-            Prefetch("actions", queryset=Action.objects.order_by("pk").prefetch_related("domains")),
+            Prefetch(
+                "actions", queryset=Action.objects.order_by("pk").select_related("priority").prefetch_related("domains")
+            ),
         )
         .order_by("contract_id", "campaign__year")
     )
@@ -124,7 +132,8 @@ def programming_queryset(user: Any) -> QuerySet[Programming]:
         summary="Ouvrir un contrat (prise de contact)",
         description=(
             "Par un agent de la collectivité signataire, le préfet de son département ou la Diair "
-            "(`authority` : code INSEE ou SIREN ; `widens` : le CTAIR en vigueur de la même collectivité)."
+            "(`authority` : code INSEE ou SIREN). Un CTAI qui élargit un CTAIR ne s'ouvre pas ici : il part "
+            "de la déclaration d'intention de la collectivité, transition `declare_widening` du CTAIR."
         ),
         request=CtaiCreateSerializer,
         responses={201: CtaiDetailSerializer},
@@ -147,7 +156,7 @@ class CtaiViewSet(
     """Contrats territoriaux d'accueil et d'intégration (CTAI, CTAIR) : guide dans docs/api.md, section CTAI."""
 
     lookup_value_regex = r"[0-9]+"
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     transitions = Transitions(
         available=services.available_transitions,
         apply=apply_contract_transition,
@@ -171,7 +180,7 @@ class CtaiViewSet(
         )
         if self.action == "list":
             return self._filter(contracts).order_by("-created_at", "-pk")
-        return contracts.select_related("diagnosis", "department__region")
+        return contracts.select_related("diagnosis", "department__region", "widening_declared_by")
 
     def _filter(self, contracts: QuerySet[Contract]) -> QuerySet[Contract]:
         filters = CtaiFilterSerializer(data=self.request.query_params)
@@ -194,21 +203,12 @@ class CtaiViewSet(
         body = CtaiCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        campaign = _campaign(data["year"])
-        widens = None
-        if data["widens"] is not None:
-            widens = Contract.objects.for_user(request.user).filter(pk=data["widens"]).first()
-            if widens is None:
-                raise exceptions.ValidationError(
-                    {"widens": [f"Aucun contrat n° {data['widens']} dans votre périmètre."]}
-                )
         contract = services.create_contract(
             user=request.user,
             authority=data["authority"],
-            campaign=campaign,
+            campaign=_campaign(data["year"]),
             kind=data["kind"],
             title=data["title"],
-            widens=widens,
         )
         return Response(self._detail(contract), status=status.HTTP_201_CREATED)
 
@@ -227,6 +227,25 @@ class CtaiViewSet(
         body = DiagnosisWriteSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         services.save_diagnosis(user=request.user, contract=contract, **body.validated_data)
+        return Response(self._detail(contract))
+
+    @extend_schema(
+        summary="Enregistrer le coordinateur du contrat",
+        description=(
+            "F20 : la collectivité peut nommer (`name`, `role`, `contact`) ou recruter (`recruiting`) un "
+            "coordinateur dédié ; ce n'est pas obligatoire pour signer (tout vide : pas de coordinateur). Par un "
+            "agent de la collectivité ou le préfet, avant la signature ou pendant que le contrat est en vigueur. "
+            "Réponse : le contrat."
+        ),
+        request=CoordinatorWriteSerializer,
+        responses=CtaiDetailSerializer,
+    )
+    @action(detail=True, methods=["put"], url_path="coordinator", url_name="coordinator")
+    def coordinator(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        contract = self.get_object()
+        body = CoordinatorWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.record_coordinator(user=request.user, contract=contract, **body.validated_data)
         return Response(self._detail(contract))
 
     @extend_schema(
@@ -342,7 +361,7 @@ class ProgrammingViewSet(TransitionsMixin, mixins.RetrieveModelMixin, viewsets.G
         fields = dict(body.validated_data)
         domains = fields.pop("domains")
         created = programmings.add_action(user=request.user, programming=programming, domains=domains, **fields)
-        saved = Action.objects.prefetch_related("domains").get(pk=created.pk)
+        saved = Action.objects.select_related("priority").prefetch_related("domains").get(pk=created.pk)
         return Response(ActionSerializer(saved).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -377,7 +396,8 @@ class ProgrammingViewSet(TransitionsMixin, mixins.RetrieveModelMixin, viewsets.G
         fields = dict(body.validated_data)
         domains = fields.pop("domains", None)
         programmings.update_action(user=request.user, action=found, domains=domains, **fields)
-        return Response(ActionSerializer(Action.objects.prefetch_related("domains").get(pk=found.pk)).data)
+        saved = Action.objects.select_related("priority").prefetch_related("domains").get(pk=found.pk)
+        return Response(ActionSerializer(saved).data)
 
     @extend_schema(
         summary="Examiner une action (Diair)",
@@ -406,7 +426,30 @@ class ProgrammingViewSet(TransitionsMixin, mixins.RetrieveModelMixin, viewsets.G
             decision=body.validated_data["decision"],
             reason=body.validated_data["reason"],
         )
-        return Response(ActionSerializer(Action.objects.prefetch_related("domains").get(pk=found.pk)).data)
+        saved = Action.objects.select_related("priority").prefetch_related("domains").get(pk=found.pk)
+        return Response(ActionSerializer(saved).data)
+
+
+# --- Priorities of the national strategy -------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Priorités de la stratégie nationale pour l'accueil et l'intégration des réfugiés (2018)",
+        description="F13 : chaque action d'une programmation indique la priorité qu'elle sert (`priority` : le code).",
+    ),
+    retrieve=extend_schema(summary="Une priorité de la stratégie nationale"),
+)
+class PriorityViewSet(viewsets.ReadOnlyModelViewSet[Priority]):
+    """Le référentiel des priorités, que les administrateurs rédigent (lecture seule ici)."""
+
+    serializer_class = PrioritySerializer
+    lookup_field = "code"
+    lookup_value_regex = r"[a-z0-9-]+"
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Priority]:
+        return Priority.objects.order_by("position", "label")
 
 
 # --- Calls for projects --------------------------------------------------------------------------

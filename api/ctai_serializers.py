@@ -16,16 +16,20 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.ptai_serializers import AuthorityRefSerializer, FindingSerializer, authority_by_code
+from contracts.checks import part_sums
 from contracts.enums import (
+    ActionPart,
     ActionReview,
     AmendmentObject,
     CarrierKind,
     ContractKind,
     ContractState,
+    CoordinatorStatus,
     ProgrammingState,
 )
 from contracts.models import Action, ActionPublic, Call, Contract, Diagnosis, Programming
-from programme.models import Domain
+from contracts.programming import money_lines
+from programme.models import Domain, Priority
 from referential.models import Authority
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
@@ -62,10 +66,30 @@ class ProgrammingSummarySerializer(serializers.Serializer[Programming]):
 
 
 class CoordinatorSerializer(serializers.Serializer[Contract]):
+    """F20: the dedicated coordinator the collectivité MAY name or recruit (none is needed to sign)."""
+
+    status = serializers.CharField(
+        source="coordinator_status", help_text=f"named, recruiting ou none ({_codes(CoordinatorStatus)})."
+    )
     name = serializers.CharField(source="coordinator_name", help_text="Nom du coordinateur (vide s'il est recruté).")
     role = serializers.CharField(source="coordinator_role")
     contact = serializers.CharField(source="coordinator_contact")
     recruiting = serializers.BooleanField(source="coordinator_recruiting", help_text="En cours de recrutement.")
+
+
+class WideningSerializer(serializers.Serializer[Contract]):
+    """F16: the collectivité's declaration to the préfet of its intention to widen its CTAIR."""
+
+    declared_on = serializers.DateField(source="widening_declared_on", help_text="Date de la déclaration.")
+    declared_by = serializers.EmailField(
+        source="widening_declared_by.email", allow_null=True, help_text="Qui l'a enregistrée (agent ou préfet)."
+    )
+    declaration = serializers.CharField(source="widening_declaration", help_text="Le texte de la déclaration.")
+    in_negotiation = serializers.BooleanField(
+        source="widened_in_negotiation",
+        help_text="Vrai : ce contrat était un CTAIR en négociation, poursuivi en CTAI ; faux : il est signé à la "
+        "place du CTAIR en vigueur (`widens`).",
+    )
 
 
 class SignatoriesSerializer(serializers.Serializer[Contract]):
@@ -114,6 +138,9 @@ class CtaiSerializer(serializers.ModelSerializer[Contract]):
     )
     widened_into = serializers.SerializerMethodField(help_text="Le CTAI qui élargit ce CTAIR (id), sinon null.")
     coordinator = CoordinatorSerializer(source="*")
+    widening = serializers.SerializerMethodField(
+        help_text="La déclaration d'intention d'élargissement d'un CTAIR qui ouvre ce CTAI, sinon null."
+    )
     signatories = SignatoriesSerializer(source="*")
     programmings = ProgrammingSummarySerializer(many=True, help_text="Les programmations annuelles, par année.")
 
@@ -131,6 +158,7 @@ class CtaiSerializer(serializers.ModelSerializer[Contract]):
             "departement",
             "widens",
             "widened_into",
+            "widening",
             "letter_date",
             "signature_year",
             "signed_on",
@@ -149,6 +177,12 @@ class CtaiSerializer(serializers.ModelSerializer[Contract]):
 
     def get_widened_into(self, contract: Contract) -> int | None:
         return getattr(contract, "widened_into_pk", None)
+
+    @extend_schema_field(WideningSerializer(allow_null=True))
+    def get_widening(self, contract: Contract) -> dict[str, Any] | None:
+        if contract.widening_declared_on is None:
+            return None
+        return dict(WideningSerializer(contract).data)
 
 
 class CtaiDetailSerializer(CtaiSerializer):
@@ -220,11 +254,23 @@ class CtaiCreateSerializer(serializers.Serializer[Any]):
     )
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     widens = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="Le CTAIR en vigueur (id) que ce CTAI élargit."
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Refusé : un CTAI qui élargit un CTAIR part de la déclaration d'intention de la collectivité, "
+        "transition `declare_widening` du CTAIR (POST /api/v1/ctai/{id}/transitions/declare_widening/).",
     )
 
     def validate_authority(self, code: str) -> Authority:
         return authority_by_code(code)
+
+    def validate_widens(self, value: int | None) -> None:
+        if value is not None:
+            raise serializers.ValidationError(
+                "Pour élargir un CTAIR, déclarez l'intention de la collectivité sur le CTAIR : transition "
+                f"« declare_widening » (POST /api/v1/ctai/{value}/transitions/declare_widening/).",
+                code="widens",
+            )
 
 
 class DiagnosisWriteSerializer(serializers.Serializer[Any]):
@@ -267,6 +313,9 @@ class CtaiTransitionInputSerializer(serializers.Serializer[Any]):
     coordinator_role = serializers.CharField(required=False, allow_blank=True, max_length=200)
     coordinator_contact = serializers.CharField(required=False, allow_blank=True, max_length=200)
     coordinator_recruiting = serializers.BooleanField(required=False)
+    declared_on = serializers.DateField(
+        required=False, allow_null=True, help_text="declare_widening : date de la déclaration (défaut : aujourd'hui)."
+    )
     objects_changed = serializers.ListField(
         child=serializers.ChoiceField(choices=AmendmentObject.choices),
         required=False,
@@ -274,6 +323,15 @@ class CtaiTransitionInputSerializer(serializers.Serializer[Any]):
     )
     new_effective_to = serializers.DateField(required=False, allow_null=True, help_text="amend : nouvelle fin d'effet.")
     new_duration_years = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class CoordinatorWriteSerializer(serializers.Serializer[Any]):
+    """F20: the coordinator, named (`name`), being recruited (`recruiting`), or none (all blank)."""
+
+    name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    role = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    contact = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    recruiting = serializers.BooleanField(required=False, default=False)
 
 
 class CtaiFilterSerializer(serializers.Serializer[Any]):
@@ -296,6 +354,16 @@ class ActionSerializer(serializers.ModelSerializer[Action]):
         help_text=f"Public cible : {_codes(ActionPublic)} (les deux derniers hors programme)."
     )
     domains = serializers.SlugRelatedField[Domain](slug_field="code", many=True, read_only=True)
+    priority = serializers.SlugRelatedField[Priority](
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="La priorité de la stratégie nationale pour l'accueil et l'intégration des réfugiés (code), "
+        "ou null si elle reste à préciser.",
+    )
+    part = serializers.CharField(
+        help_text=f"Part du financement qui porte l'action : {_codes(ActionPart)} (socle 104-15, complément 104-12)."
+    )
     budget = _money(help_text="Budget total de l'action (€).")
     state_amount = _money(help_text="Montant demandé à l'État (€).")
     review = serializers.CharField(help_text=f"Examen de la Diair : {_codes(ActionReview)}.")
@@ -316,9 +384,11 @@ class ActionSerializer(serializers.ModelSerializer[Action]):
             "siret",
             "rna",
             "domains",
+            "priority",
             "public",
             "planned_bpi",
             "planned_newcomers",
+            "part",
             "budget",
             "state_amount",
             "review",
@@ -348,6 +418,18 @@ class FundingSerializer(serializers.Serializer[Any]):
     base = _money(help_text="Socle demandé (104-15).")
     complement = _money(help_text="Crédits complémentaires demandés (104-12).")
     total = _money(help_text="Total demandé.")
+    on_base = _money(help_text="Montants demandés à l'État par les actions portées par le socle (= socle).")
+    on_complement = _money(help_text="Montants demandés par les actions portées par le complément (= complément).")
+
+
+class MoneyLineSerializer(serializers.Serializer[Any]):
+    """One budget line of a committed programming, as the ledger says."""
+
+    line = serializers.CharField(source="code", help_text="Ligne budgétaire : 104-15 (socle) ou 104-12 (complément).")
+    committed = _money(help_text="Engagé (€), net de ce qui a été libéré au bilan.")
+    paid = _money(help_text="Versé (€) : l'avance, puis le solde.")
+    to_pay = _money(help_text="Reste à verser (€).")
+    spent = _money(allow_null=True, help_text="Dépensé selon le bilan de l'année (€), une fois soldée.")
 
 
 class ProgrammingSerializer(ProgrammingSummarySerializer):
@@ -363,6 +445,9 @@ class ProgrammingSerializer(ProgrammingSummarySerializer):
     complement_commitment = serializers.IntegerField(
         source="complement_commitment_id", allow_null=True, help_text="L'engagement du complément (104-12)."
     )
+    report_received_on = serializers.DateField(allow_null=True, help_text="Bilan de l'année reçu le (soldée).")
+    final_base_amount = _money(allow_null=True, help_text="Dépensé sur le socle selon le bilan (€).")
+    final_complement_amount = _money(allow_null=True, help_text="Dépensé sur le complément selon le bilan (€).")
     state_changed_at = serializers.DateTimeField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -373,6 +458,9 @@ class ProgrammingDetailSerializer(ProgrammingSerializer):
 
     actions = ActionSerializer(many=True)
     funding = serializers.SerializerMethodField()
+    money = serializers.SerializerMethodField(
+        help_text="Par ligne engagée : engagé, versé, reste à verser, dépensé (vide avant l'engagement)."
+    )
     findings = serializers.SerializerMethodField(
         help_text="Règles de la campagne (domaines, logement, socle, plafond) et contrôles de la programmation."
     )
@@ -382,6 +470,7 @@ class ProgrammingDetailSerializer(ProgrammingSerializer):
         rules = programming.current_rules()
         subject = programming.rule_subject()
         funding = programming.funding()
+        sums = part_sums(programming.counted_actions())
         return dict(
             FundingSerializer(
                 {
@@ -395,9 +484,15 @@ class ProgrammingDetailSerializer(ProgrammingSerializer):
                     "base": programming.base_amount,
                     "complement": programming.complement_amount,
                     "total": programming.total_amount,
+                    "on_base": sums[ActionPart.BASE],
+                    "on_complement": sums[ActionPart.COMPLEMENT],
                 }
             ).data
         )
+
+    @extend_schema_field(MoneyLineSerializer(many=True))
+    def get_money(self, programming: Programming) -> list[dict[str, Any]]:
+        return [dict(MoneyLineSerializer(line).data) for line in money_lines(programming)]
 
     @extend_schema_field(FindingSerializer(many=True))
     def get_findings(self, programming: Programming) -> list[dict[str, Any]]:
@@ -436,6 +531,16 @@ class ActionWriteSerializer(serializers.Serializer[Any]):
     siret = serializers.CharField(max_length=14, required=False, allow_blank=True, help_text="SIRET d'une association.")
     rna = serializers.CharField(max_length=10, required=False, allow_blank=True)
     domains = serializers.ListField(child=serializers.SlugField(), help_text="Codes des domaines.")
+    priority = serializers.SlugField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="Code de la priorité de la stratégie nationale (GET /api/v1/priorities/) ; vide : à préciser.",
+    )
+    # A string checked below, not a ChoiceField (its enum would collide in the OpenAPI document).
+    part = serializers.CharField(
+        required=False, help_text=f"Part du financement : {_codes(ActionPart)} (défaut : base, le socle)."
+    )
     public = serializers.ChoiceField(
         choices=ActionPublic.choices, required=False, help_text=f"Public cible : {_codes(ActionPublic)}."
     )
@@ -443,6 +548,13 @@ class ActionWriteSerializer(serializers.Serializer[Any]):
     planned_newcomers = serializers.IntegerField(min_value=0, required=False)
     budget = _money(min_value=0, help_text="Budget total (€).")
     state_amount = _money(min_value=0, help_text="Montant demandé à l'État (€).")
+
+    def validate_part(self, value: str) -> str:
+        if value not in ActionPart.values:
+            raise serializers.ValidationError(
+                f"« {value} » n'est pas un choix valide : {_codes(ActionPart)}.", code="invalid_choice"
+            )
+        return value
 
     def validate_carrier_kind(self, value: str) -> str:
         if value not in CarrierKind.values:
@@ -462,8 +574,26 @@ class ActionReviewSerializer(serializers.Serializer[Any]):
 
 class ProgrammingTransitionInputSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(
-        required=False, allow_blank=True, help_text="Message à la Diair, modifications demandées, observations."
+        required=False,
+        allow_blank=True,
+        help_text="Message à la Diair, modifications demandées, motif de l'annulation de l'engagement, observations.",
     )
+    report_received_on = serializers.DateField(required=False, help_text="close : date de réception du bilan.")
+    final_base_amount = _money(
+        min_value=0, required=False, allow_null=True, help_text="close : dépensé sur le socle (€ ; vide : tout)."
+    )
+    final_complement_amount = _money(
+        min_value=0, required=False, allow_null=True, help_text="close : dépensé sur le complément (€ ; vide : tout)."
+    )
+
+
+class PrioritySerializer(serializers.ModelSerializer[Priority]):
+    """A priority of the national strategy for the reception and integration of refugees (2018)."""
+
+    class Meta:
+        model = Priority
+        fields = ["code", "label", "position", "is_active"]
+        read_only_fields = fields
 
 
 # --- Calls for projects --------------------------------------------------------------------------

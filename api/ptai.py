@@ -6,8 +6,8 @@
 - Editing a file that is no longer a draft nor in correction: 400 `not_editable` (the service).
 - Transitions: `api.transitions.TransitionsMixin` (409 when not available to the caller now,
   e.g. a second click; 400 with the rule ids when the programme rules refuse).
-- After `delegate_credits` and the refusals, the letters are generated as the pages do
-  (`projects.documents.after_transition`).
+- The letters a transition produces (commitment, refusals) and its e-mails follow from
+  `services.apply_transition` itself (a task enqueued after the commit), as for the pages.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from api.ptai_serializers import (
 from api.transitions import Transitions, TransitionsMixin
 from programme.models import Campaign
 from projects import services
-from projects.documents import after_transition
 from projects.enums import TransitionName
 from projects.models import Project
 
@@ -48,12 +47,12 @@ def _text(data: Mapping[str, Any], key: str) -> str:
 
 
 def apply_ptai_transition(project: Project, name: str, user: Any, data: dict[str, Any]) -> None:
-    """`services.apply_transition`, then the documents it produces (as the pages do). Returns None:
-    the mixin then re-reads the file through the scoped queryset (with its money)."""
+    """`services.apply_transition` (which enqueues its documents and e-mails). Returns None: the mixin
+    then re-reads the file through the scoped queryset (with its money)."""
     amount = data.get("amount")
     if amount is not None and not isinstance(amount, str | int | float):
         raise exceptions.ValidationError({"amount": ["Un montant en euros est attendu."]}, code="invalid")
-    saved = services.apply_transition(
+    services.apply_transition(
         project=project,
         name=name,
         user=user,
@@ -61,7 +60,6 @@ def apply_ptai_transition(project: Project, name: str, user: Any, data: dict[str
         opinion=_text(data, "opinion"),
         amount=None if amount is None else str(amount),
     )
-    after_transition(saved, name, user)
 
 
 def _budget_rows(budget: dict[str, Any]) -> tuple[list[tuple[str, Any]], list[tuple[str, str, Any]]]:

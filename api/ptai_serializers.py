@@ -13,6 +13,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import MoneyField
 from programme.enums import ContributionKind, TargetPublic
 from programme.models import Domain
 from projects.enums import CarrierKind, ProjectState, ResourceKind
@@ -37,13 +38,13 @@ class AuthorityRefSerializer(serializers.Serializer[Authority]):
 
 class ExpenseSerializer(serializers.Serializer[Any]):
     nature = serializers.CharField(max_length=200, help_text="Nature de la dépense.")
-    amount = _money(min_value=0, help_text="Montant en euros.")
+    amount = MoneyField(help_text="Montant en euros.")
 
 
 class ResourceSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=ResourceKind.choices, help_text="state_request : le montant demandé.")
     funder = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    amount = _money(min_value=0)
+    amount = MoneyField()
 
 
 class BudgetSerializer(serializers.Serializer[Any]):
@@ -56,7 +57,7 @@ class BudgetSerializer(serializers.Serializer[Any]):
 class ContributionSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=ContributionKind.choices)
     description = serializers.CharField()
-    amount = _money(min_value=0, required=False, allow_null=True, default=None)
+    amount = MoneyField(required=False, allow_null=True, default=None)
 
 
 class FindingSerializer(serializers.Serializer[Any]):
@@ -100,6 +101,7 @@ class PtaiSerializer(serializers.ModelSerializer[Project]):
             "widening_perspective",
             "planned_bpi",
             "planned_newcomers",
+            "cir_link",
             "start_date",
             "end_date",
             "carrier_kind",
@@ -221,6 +223,9 @@ class PtaiWriteSerializer(serializers.Serializer[Any]):
     widening_perspective = serializers.CharField(required=False, allow_blank=True)
     planned_bpi = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     planned_newcomers = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    cir_link = serializers.CharField(
+        required=False, allow_blank=True, help_text="Articulation avec le contrat d'intégration républicaine (CIR)."
+    )
     start_date = serializers.DateField(required=False, allow_null=True)
     end_date = serializers.DateField(required=False, allow_null=True)
     carrier_kind = serializers.ChoiceField(choices=CarrierKind.choices, required=False)
@@ -285,5 +290,5 @@ class PtaiFilterSerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text="Année de campagne.")
     departement = serializers.CharField(required=False, max_length=3, help_text="Code INSEE du département.")
     domain = serializers.SlugField(required=False, max_length=40, help_text="Code d'un domaine.")
-    min_amount = _money(required=False, min_value=0, help_text="Montant demandé minimum (€).")
-    max_amount = _money(required=False, min_value=0, help_text="Montant demandé maximum (€).")
+    min_amount = MoneyField(required=False, help_text="Montant demandé minimum (€).")
+    max_amount = MoneyField(required=False, help_text="Montant demandé maximum (€).")

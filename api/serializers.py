@@ -95,8 +95,13 @@ class BalanceSerializer(serializers.Serializer[Balance]):
 
     received = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Crédits ouverts ou reçus.")
     delegated = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Délégués aux niveaux inférieurs.")
-    committed = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Engagés.")
+    committed = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Engagés (net de ce qui a été libéré)."
+    )
     paid = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Payés.")
+    released = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Libérés : engagés puis non consommés (dossiers soldés)."
+    )
     available = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Reste à engager.")
     to_pay = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Reste à payer.")
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -27,6 +28,7 @@ from audit.services import record_event
 from contracts import permissions
 from contracts.enums import AmendmentObject, AmendmentState, AmendmentTransitionName
 from contracts.models import Amendment, AmendmentTransition, Contract
+from contracts.tasks import after_amendment_transition
 from documents.models import Document
 from documents.services import attach, generate
 from programme.errors import TransitionError
@@ -127,7 +129,8 @@ def apply_transition(*, amendment: Amendment, name: str, user: Any, reason: str 
     """Apply `name` (sign, abandon) to `amendment` for `user`, once: lock the contract then the
     amendment, re-read its state, check that the transition is available to this user, run it,
     save the contract changed by a signature (a new version in its history), write the log row
-    and the audit event on the contract."""
+    and the audit event on the contract, and enqueue after the commit the task that sends the
+    e-mails (`contracts.tasks.after_amendment_transition`)."""
     contract = (
         Contract.objects.select_for_update(of=("self",))
         .select_related("department", "authority", "campaign")
@@ -144,9 +147,11 @@ def apply_transition(*, amendment: Amendment, name: str, user: Any, reason: str 
         contract._history_user = user  # type: ignore[attr-defined]
         contract._change_reason = f"Avenant n° {locked.number} signé"  # type: ignore[attr-defined]
         contract.save()
-    AmendmentTransition.objects.create(
+    log = AmendmentTransition.objects.create(
         amendment=locked, transition=name, source=source, target=locked.state, actor=user, reason=reason
     )
+    # E-mails once the transition is committed, whatever door applied it.
+    transaction.on_commit(partial(after_amendment_transition.enqueue, log.pk))
     details: dict[str, Any] = {
         "avenant": f"n° {locked.number}",
         "de": AmendmentState(source).label,

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from audit.services import record_event
 from contracts import permissions
-from contracts.enums import ApplicationStatus, CallState, CarrierKind, ContractState
+from contracts.enums import ActionPart, ApplicationStatus, CallState, CarrierKind, ContractState
 from contracts.models import Action, ActionPublic, Call, CallApplication, Contract, Programming, as_date
 from contracts.notifications import notify_application
 from contracts.programming import add_action
@@ -435,7 +435,8 @@ def application_to_action(*, user: Any, application: CallApplication, programmin
     """One click: select the application and make it an action of `programming` (an editable
     programming of the call's contract), carried by the opérateur (its SIRET and RNA), with the
     application's title, description, domains, public, beneficiaries, budget, and the requested
-    amount as the State amount. Both or neither."""
+    amount as the State amount, carried on the socle if it plans BPI (else the complement). Both or
+    neither."""
     locked = _lock_application(application, user)
     if programming.contract_id != locked.call.contract_id:
         raise TransitionError("Choisissez une programmation du contrat de cet appel à projets.", code="programming")
@@ -460,6 +461,8 @@ def application_to_action(*, user: Any, application: CallApplication, programmin
             planned_newcomers=selected.planned_newcomers,
             budget=selected.budget,
             state_amount=selected.requested_amount,
+            # F11: on the socle when it plans BPI, else on the complement; the collectivité may change it.
+            part=ActionPart.BASE if selected.planned_bpi > 0 else ActionPart.COMPLEMENT,
         )
     except TransitionError:
         raise

@@ -10,6 +10,9 @@ class ContractKind(models.TextChoices):
 
 class ContractState(models.TextChoices):
     CONTACT = "contact", "Prise de contact"
+    # A CTAI that widens a signed CTAIR starts here, from the collectivité's declaration of intent
+    # (F16): no lettre d'engagement, the diagnostic comes next.
+    WIDENING_DECLARED = "widening_declared", "Intention d'élargissement déclarée"
     LETTER_RECEIVED = "letter_received", "Lettre d'engagement reçue"
     DIAGNOSIS = "diagnosis", "Diagnostic territorial"
     DRAFTING = "drafting", "Contrat en rédaction"
@@ -27,12 +30,18 @@ class TransitionName(models.TextChoices):
     END = "end", "Terminer le contrat"
     ABANDON = "abandon", "Abandonner"
     AMEND = "amend", "Préparer un avenant"
+    DECLARE_WIDENING = "declare_widening", "Déclarer l'intention d'élargir le CTAIR en CTAI"
 
 
 S = ContractState
 
+# The steps of a negotiation: a CTAIR still there may be widened into a CTAI and carried on (F16).
+NEGOTIATION_STATES = (S.CONTACT, S.LETTER_RECEIVED, S.DIAGNOSIS, S.DRAFTING)
 # Open steps: a contract may be abandoned from each of them.
-OPEN_STATES = (S.CONTACT, S.LETTER_RECEIVED, S.DIAGNOSIS, S.DRAFTING)
+OPEN_STATES = (S.CONTACT, S.WIDENING_DECLARED, S.LETTER_RECEIVED, S.DIAGNOSIS, S.DRAFTING)
+# Where the collectivité (or the préfet) records its coordinator, named or being recruited (F20): before
+# the signature and while in force.
+COORDINATOR_STATES = (*OPEN_STATES, S.SIGNED)
 # "In force": signed and not ended (at most one per collectivité, a database constraint).
 IN_FORCE_STATES = (S.SIGNED,)
 FINAL_STATES = (S.ENDED, S.ABANDONED, S.WIDENED)
@@ -44,13 +53,17 @@ class ProgrammingState(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", "Modifications demandées"
     APPROVED = "approved", "Approuvée"
     COMMITTED = "committed", "Crédits engagés"
+    # The year's report received, the balance paid and the unspent credits released.
+    CLOSED = "closed", "Soldée"
 
 
 class ProgrammingTransitionName(models.TextChoices):
     PRESENT = "present", "Présenter à la Diair"
     REQUEST_CHANGES = "request_changes", "Demander des modifications"
     APPROVE = "approve", "Approuver la programmation"
-    COMMIT = "commit", "Engager les crédits de l'année"
+    COMMIT = "commit", "Engager les crédits de l'année et verser l'avance"
+    CANCEL_COMMITMENT = "cancel_commitment", "Annuler l'engagement"
+    CLOSE = "close", "Enregistrer le bilan de l'année et solder"
 
 
 class ActionReview(models.TextChoices):
@@ -59,6 +72,22 @@ class ActionReview(models.TextChoices):
     PENDING = "pending", "À examiner"
     ACCEPTED = "accepted", "Acceptée"
     SENT_BACK = "sent_back", "Renvoyée"
+
+
+class ActionPart(models.TextChoices):
+    """Which part of the year's State funding carries an action (F11, F15): the socle (104-15) funds
+    actions for BPI, the complement (104-12) the opening of actions to other primo-arrivants."""
+
+    BASE = "base", "Socle : actions pour les BPI (programme 104, action 15)"
+    COMPLEMENT = "complement", "Complément : autres primo-arrivants (programme 104, action 12)"
+
+
+class CoordinatorStatus(models.TextChoices):
+    """F20: the collectivité MAY name or recruit a dedicated coordinator."""
+
+    NAMED = "named", "Nommé"
+    RECRUITING = "recruiting", "En cours de recrutement"
+    NONE = "none", "Pas de coordinateur"
 
 
 class CarrierKind(models.TextChoices):

@@ -30,7 +30,9 @@ from contracts import permissions as perm
 from contracts.enums import (
     EDITABLE_PROGRAMMING_STATES,
     IN_FORCE_STATES,
+    NEGOTIATION_STATES,
     OPEN_STATES,
+    ActionPart,
     ActionReview,
     AmendmentObject,
     AmendmentState,
@@ -39,14 +41,14 @@ from contracts.enums import (
     CarrierKind,
     ContractKind,
     ContractState,
+    CoordinatorStatus,
     ProgrammingState,
 )
-from core.formats import format_euros
-from programme.enums import Instrument, Severity
+from programme.enums import Instrument
 from programme.errors import TransitionError
 from programme.funding import CtaiFunding, ctai_funding
-from programme.models import Campaign, Domain
-from programme.rules import Finding, RuleSubject, blocking, check
+from programme.models import Campaign, Domain, Priority
+from programme.rules import RuleSubject, blocking, check
 from programme.workflow import TransitionLog
 from referential.models import Authority, Department, Operator, scope_of
 
@@ -114,6 +116,21 @@ class Contract(FSMModelMixin, models.Model):
         limit_choices_to={"kind": ContractKind.CTAIR},
     )
 
+    # F16: the collectivité's declaration to the préfet of its intention to widen its CTAIR to the
+    # other primo-arrivants (not a lettre d'engagement: no deadline). Kept on the CTAI that widens it:
+    # the new CTAI for a signed CTAIR, the same contract (carried on as a CTAI) for one in negotiation.
+    widening_declared_on = models.DateField("intention d'élargissement déclarée le", null=True, blank=True)
+    widening_declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="déclaration enregistrée par",
+    )
+    widening_declaration = models.TextField("déclaration d'intention d'élargissement", blank=True, default="")
+    widened_in_negotiation = models.BooleanField("CTAIR en négociation élargi en CTAI", default=False)
+
     # Lettre d'engagement (the document itself is uploaded in a later step).
     letter_date = models.DateField("date de la lettre d'engagement", null=True, blank=True)
     signature_year = models.PositiveSmallIntegerField("année de signature visée", null=True, blank=True)
@@ -178,6 +195,16 @@ class Contract(FSMModelMixin, models.Model):
             models.CheckConstraint(
                 condition=~Q(state=S.WIDENED) | Q(kind=ContractKind.CTAIR), name="contract_only_ctair_widened"
             ),
+            # F16: a widening starts from a recorded declaration of intent.
+            models.CheckConstraint(
+                condition=Q(widening_declared_on__isnull=False)
+                | (Q(widens__isnull=True, widened_in_negotiation=False) & ~Q(state=S.WIDENING_DECLARED)),
+                name="contract_widening_has_declaration",
+            ),
+            models.CheckConstraint(
+                condition=Q(widened_in_negotiation=False) | Q(kind=ContractKind.CTAI),
+                name="contract_widened_in_negotiation_is_ctai",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -202,12 +229,34 @@ class Contract(FSMModelMixin, models.Model):
             condition |= conditions[group]
         return User.objects.filter(condition, is_active=True).distinct().order_by("pk")
 
+    def may_derogate(self, user: Any) -> bool:
+        """Who records a derogation on the contract (`programme.services.record_derogation`): its
+        préfet or the Diair, while it is negotiated (a signed contract takes none)."""
+        return self.state in OPEN_STATES and (perm.is_prefect(self, user) or perm.is_diair(self, user))
+
     def notification_recipients(self, internal: bool) -> list[Any]:
         """Who `messaging` tells of a new message on the contract's thread (F19: the Diair's
         support): the préfets of its département or région and the Diair; for a message that is
         not an internal note, the collectivité's agents too."""
         groups = ("prefects", "diair") if internal else ("prefects", "diair", "agents")
         return list(self.people(*groups))
+
+    # --- The coordinator (F20) and the widening (F16) --------------------------------------------
+
+    @property
+    def coordinator_status(self) -> CoordinatorStatus:
+        """F20: the collectivité MAY name or recruit a dedicated coordinator: named, being
+        recruited, or none (the contract is signed all the same)."""
+        if self.coordinator_name:
+            return CoordinatorStatus.NAMED
+        if self.coordinator_recruiting:
+            return CoordinatorStatus.RECRUITING
+        return CoordinatorStatus.NONE
+
+    @property
+    def is_widening(self) -> bool:
+        """A CTAI that widens a CTAIR (F16): signed in its place, or the CTAIR itself carried on."""
+        return self.widening_declared_on is not None and (self.widens_id is not None or self.widened_in_negotiation)
 
     # --- Rules ----------------------------------------------------------------------------------
 
@@ -219,6 +268,7 @@ class Contract(FSMModelMixin, models.Model):
             signatory_epci_nature=authority.epci_nature or None,
             letter_date=self.letter_date,
             signature_year=self.signature_year,
+            widening=self.is_widening,
         )
 
     def findings(self, rules: dict[str, Any] | None = None) -> list[Any]:
@@ -246,9 +296,11 @@ class Contract(FSMModelMixin, models.Model):
         self._refuse_if_blocking(rules)
         self.rules = rules
 
-    @transition(field=state, source=[S.LETTER_RECEIVED], target=S.DIAGNOSIS, permission=perm.may_diagnose)
+    @transition(
+        field=state, source=[S.LETTER_RECEIVED, S.WIDENING_DECLARED], target=S.DIAGNOSIS, permission=perm.may_diagnose
+    )
     def start_diagnosis(self, *, user: Any, reason: str = "", **data: Any) -> None:
-        pass
+        """After the letter; for a CTAI widening a signed CTAIR, right after the declaration (F16)."""
 
     @transition(field=state, source=[S.DIAGNOSIS], target=S.DRAFTING, permission=perm.may_diagnose)
     def complete_diagnosis(self, *, user: Any, reason: str = "", **data: Any) -> None:
@@ -265,8 +317,10 @@ class Contract(FSMModelMixin, models.Model):
 
     @transition(field=state, source=[S.DRAFTING], target=S.SIGNED, permission=perm.may_decide)
     def sign(self, *, user: Any, reason: str = "", **data: Any) -> None:
-        """Re-checked with the rules the contract kept at its letter; needs the completed diagnostic,
-        the coordinator (or "being recruited"), the elected official and the préfet."""
+        """Re-checked with the rules the contract kept at its letter (or its declaration of widening);
+        needs the completed diagnostic, the elected official and the préfet. The coordinator may be
+        given here (named, or being recruited) but is not required (F20: the collectivité MAY name
+        or recruit one)."""
         problems: list[tuple[str, str]] = []
         if not Diagnosis.objects.filter(contract=self, completed_at__isnull=False).exists():
             problems.append(
@@ -283,11 +337,7 @@ class Contract(FSMModelMixin, models.Model):
             if name in data:
                 setattr(self, name, str(data[name] or "").strip())
         if "coordinator_recruiting" in data:
-            self.coordinator_recruiting = bool(data["coordinator_recruiting"])
-        if not self.coordinator_name and not self.coordinator_recruiting:
-            problems.append(
-                ("ctai.coordinator.required", "Nommez le coordinateur ou indiquez qu'il est en cours de recrutement.")
-            )
+            self.coordinator_recruiting = bool(data["coordinator_recruiting"]) and not self.coordinator_name
         if not self.elected_official_name or not self.prefect_name:
             problems.append(("ctai.signatories.required", "Indiquez l'élu et le préfet signataires."))
         if problems:
@@ -331,12 +381,44 @@ class Contract(FSMModelMixin, models.Model):
         its objects and its text (`reason`). The contract stays in force meanwhile."""
         _require_reason(reason, "de l'avenant (ce qui change)")
 
+    # F16: the collectivité tells the préfet of its intention to widen its CTAIR to the other
+    # primo-arrivants. A signed CTAIR stays in force (`services` opens the CTAI that will be signed in
+    # its place, at `widening_declared`); a CTAIR still in negotiation becomes that CTAI, each step
+    # already done kept (from `contact`, the declaration stands for the letter).
+    @transition(field=state, source=[S.SIGNED], target=S.SIGNED, permission=perm.may_declare_widening)
+    @transition(field=state, source=[S.CONTACT], target=S.WIDENING_DECLARED, permission=perm.may_declare_widening)
+    @transition(field=state, source=[S.LETTER_RECEIVED], target=S.LETTER_RECEIVED, permission=perm.may_declare_widening)
+    @transition(field=state, source=[S.DIAGNOSIS], target=S.DIAGNOSIS, permission=perm.may_declare_widening)
+    @transition(field=state, source=[S.DRAFTING], target=S.DRAFTING, permission=perm.may_declare_widening)
+    def declare_widening(self, *, user: Any, reason: str = "", **data: Any) -> None:
+        """The declaration (`reason`: its text, `declared_on`: when the collectivité made it, today by
+        default) is not a lettre d'engagement: no deadline applies to it."""
+        _require_reason(reason, "de l'élargissement (le texte de la déclaration d'intention)")
+        declared_on = widening_date(data.get("declared_on"))
+        if self.state in NEGOTIATION_STATES:
+            self.kind = ContractKind.CTAI
+            self.widened_in_negotiation = True
+            self.widening_declared_on = declared_on
+            self.widening_declared_by = user
+            self.widening_declaration = reason
+            if self.title.startswith("CTAIR"):
+                self.title = f"CTAI{self.title[len('CTAIR') :]}"
+
     @transition(field=state, source=[S.SIGNED], target=S.WIDENED, permission=perm.never)
     def close_as_widened(self, *, user: Any, reason: str = "", **data: Any) -> None:
         """A CTAIR replaced by the CTAI signed in its place (applied by `services` at that `sign`)."""
         if self.kind != ContractKind.CTAIR:
             raise TransitionError("Seul un CTAIR est élargi en CTAI.", code="not_ctair")
         self.closed_reason = reason
+
+
+def widening_date(value: Any) -> date:
+    """The date the collectivité declared its intention to widen its CTAIR (F16): given, or today;
+    never in the future."""
+    declared_on = as_date(value or timezone.localdate(), "la date de la déclaration d'intention", "declared_on")
+    if declared_on > timezone.localdate():
+        raise TransitionError("La déclaration d'intention ne peut pas être datée dans le futur.", code="declared_on")
+    return declared_on
 
 
 class Diagnosis(models.Model):
@@ -445,6 +527,16 @@ class Programming(FSMModelMixin, models.Model):
     complement_commitment = models.OneToOneField(
         "finance.Commitment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The year's report (bilan), recorded by the authorising officer at `close`: what was spent on
+    # each line, which settles the commitments (balance paid, the rest released).
+    report_received_on = models.DateField("bilan de l'année reçu le", null=True, blank=True)
+    final_base_amount = models.DecimalField("dépensé sur le socle (€, action 15)", null=True, blank=True, **MONEY)  # type: ignore[arg-type]
+    final_complement_amount = models.DecimalField(
+        "dépensé sur le complément (€, action 12)",
+        null=True,
+        blank=True,
+        **MONEY,  # type: ignore[arg-type]
+    )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
@@ -465,8 +557,22 @@ class Programming(FSMModelMixin, models.Model):
                 condition=Q(base_amount__gte=0) & Q(complement_amount__gte=0), name="programming_amounts_not_negative"
             ),
             models.CheckConstraint(
-                condition=~Q(state=P.COMMITTED) | Q(base_commitment__isnull=False),
+                condition=~Q(state__in=[P.COMMITTED, P.CLOSED]) | Q(base_commitment__isnull=False),
                 name="programming_committed_has_commitment",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=P.CLOSED)
+                | Q(
+                    report_received_on__isnull=False,
+                    final_base_amount__isnull=False,
+                    final_complement_amount__isnull=False,
+                ),
+                name="programming_closed_has_report",
+            ),
+            models.CheckConstraint(
+                condition=(Q(final_base_amount__isnull=True) | Q(final_base_amount__lte=F("base_amount")))
+                & (Q(final_complement_amount__isnull=True) | Q(final_complement_amount__lte=F("complement_amount"))),
+                name="programming_spent_within_amounts",
             ),
         ]
 
@@ -508,51 +614,19 @@ class Programming(FSMModelMixin, models.Model):
 
     def findings(self, rules: dict[str, Any] | None = None) -> list[Any]:
         """The campaign's rules on this year's programming (domains incl. housing, socle bounds,
-        complement cap) and the programming's own checks (at least one action, the actions' State
-        amounts add up to socle + complement)."""
+        complement cap) and the programming's own checks (`contracts.checks`: each action's part,
+        priority, need and CIR link; at least one action; the socle's actions add up to the socle and
+        the complement's to the complement)."""
+        from contracts.checks import programming_checks
+
         found = [
             f
             for f in check(self.rule_subject(), rules if rules is not None else self.current_rules())
             if f.rule_id in PROGRAMMING_RULE_IDS
         ]
-        actions = self.counted_actions()
-        for action in actions:
-            if not action.cir_link.strip():
-                found.append(
-                    Finding(
-                        "ctai.action.cir",
-                        Severity.WARNING,
-                        f"Action « {action.title} » : indiquez comment elle complète le contrat d'intégration "
-                        "républicaine (CIR) des personnes accompagnées.",
-                        "cir_link",
-                    )
-                )
-            if not action.diagnosis_need.strip():
-                found.append(
-                    Finding(
-                        "ctai.action.need",
-                        Severity.WARNING,
-                        f"Action « {action.title} » : indiquez le besoin du diagnostic territorial auquel elle répond.",
-                        "diagnosis_need",
-                    )
-                )
-        if not actions:
-            found.append(
-                Finding("ctai.programming.actions", Severity.BLOCKING, "Ajoutez au moins une action.", "actions")
-            )
-        else:
-            asked = sum((a.state_amount for a in actions), Decimal("0"))
-            if asked != self.total_amount:
-                found.append(
-                    Finding(
-                        "ctai.programming.total",
-                        Severity.BLOCKING,
-                        f"Les montants demandés à l'État pour les actions ({format_euros(asked)}) doivent être "
-                        f"égaux au socle + crédits complémentaires ({format_euros(self.total_amount)}).",
-                        "base_amount",
-                    )
-                )
-        return found
+        return found + programming_checks(
+            self.counted_actions(), base_amount=self.base_amount, complement_amount=self.complement_amount
+        )
 
     def funding(self) -> CtaiFunding:
         """The computation the page shows: the highest complement the campaign's rule allows with
@@ -613,9 +687,24 @@ class Programming(FSMModelMixin, models.Model):
             )
         self._refuse_if_blocking(self.current_rules())
 
-    @transition(field=state, source=[P.APPROVED], target=P.COMMITTED, permission=perm.may_commit_programming)
+    @transition(field=state, source=[P.APPROVED], target=P.COMMITTED, permission=perm.may_pay_programming)
     def commit(self, *, user: Any, reason: str = "", **data: Any) -> None:
-        """The money moves in `contracts.programming` (socle on 104-15, complement on 104-12)."""
+        """The money moves in `contracts.programming`: socle on 104-15, complement on 104-12, each
+        committed with its advance paid (`finance.services.fund`)."""
+
+    @transition(field=state, source=[P.COMMITTED], target=P.APPROVED, permission=perm.may_pay_programming)
+    def cancel_commitment(self, *, user: Any, reason: str = "", **data: Any) -> None:
+        """The commitments are cancelled in `contracts.programming` (payments reversed first)."""
+        _require_reason(reason, "de l'annulation de l'engagement")
+
+    @transition(field=state, source=[P.COMMITTED], target=P.CLOSED, permission=perm.may_pay_programming)
+    def close(self, *, user: Any, reason: str = "", **data: Any) -> None:
+        """The year's report is received (`report_received_on`, not in the future); the final
+        amounts spent per line settle the commitments in `contracts.programming`."""
+        received = as_date(data.get("report_received_on"), "la date de réception du bilan", "report_received_on")
+        if received > timezone.localdate():
+            raise TransitionError("Le bilan ne peut pas être reçu dans le futur.", code="report_received_on")
+        self.report_received_on = received
 
 
 class Action(models.Model):
@@ -642,6 +731,18 @@ class Action(models.Model):
     planned_newcomers = models.PositiveIntegerField("autres primo-arrivants prévus", default=0)
     budget = models.DecimalField("budget total (€)", default=Decimal("0"), **MONEY)  # type: ignore[arg-type]
     state_amount = models.DecimalField("montant demandé à l'État (€)", default=Decimal("0"), **MONEY)  # type: ignore[arg-type]
+    # F11: the part of the State funding that carries the action — the socle (BPI, 104-15) or the
+    # complement (other primo-arrivants, 104-12).
+    part = models.CharField("part du financement", max_length=10, choices=ActionPart.choices, default=ActionPart.BASE)
+    # F13: the priority of the national strategy for refugees the action serves.
+    priority = models.ForeignKey(
+        Priority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ctai_actions",
+        verbose_name="priorité de la stratégie nationale",
+    )
     # F13: the need of the territorial diagnostic the action answers; F07: how it complements the
     # contrat d'intégration républicaine (CIR) its public signed.
     diagnosis_need = models.TextField("besoin du diagnostic auquel l'action répond", blank=True, default="")

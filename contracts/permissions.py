@@ -3,28 +3,30 @@
 The `permission=` of the transitions (django-fsm-2): buttons, API and the guard of
 `services.apply_transition` are one code, as for the PTAI (`projects.permissions`).
 
-- agent: an agent of the signatory collectivité (`record_letter`, `abandon`);
+- agent: an agent of the signatory collectivité (`record_letter`, `abandon`, `declare_widening` of
+  its CTAIR, the coordinator);
 - prefect: a préfet of the contract's département, or of its région (`start_diagnosis`,
-  `complete_diagnosis`, `sign`, `end`, `abandon`);
+  `complete_diagnosis`, `sign`, `end`, `abandon`; `declare_widening` recorded on the collectivité's
+  behalf when it told the préfet; the coordinator);
 - Diair (national): supports the diagnostic (`start_diagnosis`, `complete_diagnosis`);
-- the Ministère reads; instructeurs, administrateurs and opérateurs apply no transition.
+- the authorising officer of the contract's département (its préfet, or an instructeur with the
+  préfet's délégation de signature: `accounts.permissions.is_authorising_officer`) commits, pays and
+  settles the yearly programmings;
+- the Ministère reads; other instructeurs, administrateurs and opérateurs apply no transition.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from accounts.enums import Role
+from accounts.permissions import is_authorising_officer
+from accounts.permissions import memberships as _memberships
 
 if TYPE_CHECKING:
-    from accounts.models import Membership
     from contracts.models import Contract
-
-
-def _memberships(user: Any, role: str) -> list[Membership]:
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return []
-    return [m for m in getattr(user, "active_memberships", ()) if m.role == role]
 
 
 def is_agent(contract: Contract, user: Any) -> bool:
@@ -64,6 +66,30 @@ def may_abandon(contract: Any, user: Any) -> bool:
     return is_agent(contract, user) or is_prefect(contract, user)
 
 
+def widening_in_progress(contract: Any) -> bool:
+    """A CTAI already widens this CTAIR (reads the reverse one-to-one, selected by the pages)."""
+    try:
+        return contract.widened_into is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+def may_declare_widening(contract: Any, user: Any) -> bool:
+    """F16: the collectivité tells the préfet of its intention to widen its CTAIR to the other
+    primo-arrivants; its agents record it, or the préfet on its behalf. Once per CTAIR in force (a
+    CTAI already widening it must be signed or abandoned first)."""
+    from contracts.enums import ContractKind
+
+    if contract.kind != ContractKind.CTAIR or not (is_agent(contract, user) or is_prefect(contract, user)):
+        return False
+    return not widening_in_progress(contract)
+
+
+def may_record_coordinator(contract: Any, user: Any) -> bool:
+    """F20: the collectivité names or recruits its coordinator (its agents), or the préfet records it."""
+    return is_agent(contract, user) or is_prefect(contract, user)
+
+
 def never(contract: Any, user: Any) -> bool:
     """Internal transitions (a CTAIR closed as widened): applied by the service, never offered."""
     return False
@@ -82,9 +108,12 @@ def may_review_programming(programming: Any, user: Any) -> bool:
     return is_diair(programming.contract, user)
 
 
-def may_commit_programming(programming: Any, user: Any) -> bool:
-    """`commit` the year's credits on the département's envelopes: the préfet."""
-    return is_prefect(programming.contract, user)
+def may_pay_programming(programming: Any, user: Any) -> bool:
+    """`commit` the year's credits on the département's envelopes and pay the advance,
+    `cancel_commitment`, `close` (the balance on the year's report): the authorising officer of the
+    contract's département — its préfet (or the préfet of its région), or an instructeur with the
+    préfet's délégation de signature."""
+    return is_authorising_officer(user, programming.contract.department)
 
 
 def may_see_programming_drafts(programming: Any, user: Any) -> bool:

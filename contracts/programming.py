@@ -1,18 +1,26 @@
 """Writing the yearly programmings of a signed CTAI: their actions, the Diair's check of each
-action, and the programming's life (present → changes requested / approved → committed).
+action, and the programming's life (present → changes requested / approved → committed → closed).
 
 Keyword-only functions; each checks the permission, writes, records the audit `Event` in the same
 transaction. A refusal is a `TransitionError` (French messages, rule ids) or a `PermissionDenied`,
 and nothing is written. The transitions go through the platform's one mechanism
-(`programme.workflow`), as the PTAI's and the contract's.
+(`programme.workflow`), as the PTAI's and the contract's; the e-mails leave after the commit
+(`contracts.tasks.after_programming_transition`).
 
-Money (F41, F43): at `commit` the préfet commits the socle on the département's envelope of
-budget line 104-15 (réfugiés) and the complement on 104-12 (autres primo-arrivants), each a
-`finance.Commitment` of the programming; both or neither (one transaction, envelopes locked).
+Money (F41, F43), the one path of a funded file (`finance.services`, as the PTAI's): at `commit`
+the authorising officer of the contract's département (its préfet, or an instructeur with his
+délégation de signature) commits the socle on the département's envelope of budget line 104-15
+(réfugiés) and the complement on 104-12 (autres primo-arrivants), each a `finance.Commitment` of the
+programming with its advance paid at the campaign's rate (`fund`); both or neither (one
+transaction, envelopes locked). At `close`, on the year's report, the final amount spent on each
+line pays its balance and releases the rest (`settle`). `cancel_commitment` reverses the payments
+then the commitments (`finance.services.cancel_commitment`) and sends the programming back to
+`approved`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -24,6 +32,7 @@ from django.utils import timezone
 from audit.services import record_event
 from contracts import permissions
 from contracts.enums import (
+    ActionPart,
     ActionReview,
     CarrierKind,
     ContractState,
@@ -31,13 +40,15 @@ from contracts.enums import (
     ProgrammingTransitionName,
 )
 from contracts.models import Action, Contract, Programming, ProgrammingTransition
-from contracts.notifications import notify_programming_transition
+from contracts.tasks import after_programming_transition
 from core.formats import format_euros
 from core.validators import validate_rna, validate_siret
-from finance.services import FinanceError, commit, department_envelope, parse_amount
+from finance.balances import commitment_totals
+from finance.models import Commitment
+from finance.services import FinanceError, cancel_commitment, department_envelope, fund, parse_amount, settle
 from programme.enums import BudgetLineCode
 from programme.errors import TransitionError
-from programme.models import Campaign, Domain
+from programme.models import Campaign, Domain, Priority
 from programme.workflow import AvailableTransition, TransitionForm, Workflow
 
 T = ProgrammingTransitionName
@@ -49,6 +60,15 @@ FORMS: dict[str, TransitionForm] = {
     ),
     T.APPROVE: TransitionForm(reason="optional", reason_label="Observations", notifies_applicant=True),
     T.COMMIT: TransitionForm(notifies_applicant=True),
+    T.CANCEL_COMMITMENT: TransitionForm(
+        reason="required", reason_label="Motif de l'annulation de l'engagement", notifies_applicant=True
+    ),
+    T.CLOSE: TransitionForm(
+        reason="optional",
+        reason_label="Observations sur le bilan",
+        fields=("report_received_on", "final_base_amount", "final_complement_amount"),
+        notifies_applicant=True,
+    ),
 }
 
 PROGRAMMING = Workflow(
@@ -75,6 +95,8 @@ ACTION_FIELDS = frozenset(
         "planned_newcomers",
         "budget",
         "state_amount",
+        "part",
+        "priority",
     }
 )
 
@@ -191,6 +213,8 @@ def _clean_action(action: Action) -> None:
     else:
         action.siret = action.rna = ""
         action.operator = None
+    if action.part not in ActionPart.values:
+        errors["part"] = ["Choisissez la part du financement qui porte l'action : le socle ou le complément."]
     if action.state_amount > action.budget:
         errors["state_amount"] = ["Le montant demandé à l'État ne peut pas dépasser le budget total de l'action."]
     if errors:
@@ -204,7 +228,9 @@ def _write_action(action: Action, fields: dict[str, Any]) -> None:
     for name, value in fields.items():
         if name == "domains":
             continue
-        if name in ("budget", "state_amount"):
+        if name == "priority":
+            value = _priority(value)
+        elif name in ("budget", "state_amount"):
             value = _money(value, "le budget" if name == "budget" else "le montant demandé à l'État")
         elif name in ("planned_bpi", "planned_newcomers"):
             value = int(value or 0)
@@ -212,6 +238,20 @@ def _write_action(action: Action, fields: dict[str, Any]) -> None:
             value = value.strip()
         setattr(action, name, value)
     _clean_action(action)
+
+
+def _priority(value: Any) -> Priority | None:
+    """The priority of the national strategy named by `value` (a Priority or its code; blank: none)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, Priority):
+        return value
+    found = Priority.objects.filter(is_active=True, code=str(value)).first()
+    if found is None:
+        raise ValidationError(
+            {"priority": ["Choisissez une priorité de la stratégie nationale parmi celles du programme."]}
+        )
+    return found
 
 
 def _set_domains(action: Action, domains: Any) -> None:
@@ -323,10 +363,14 @@ def review_action(*, user: Any, action: Action, decision: str, reason: str = "")
 # --- Transitions ---------------------------------------------------------------------------------
 
 
+def _label(programming: Programming) -> str:
+    return f"CTAI {programming.contract.authority} — programmation {programming.year}"[:200]
+
+
 def _commit_credits(programming: Programming, user: Any) -> None:
-    """Socle on 104-15, complement on 104-12 of the contract's département; both or neither."""
+    """Socle on 104-15, complement on 104-12 of the contract's département, each with its advance
+    paid at the campaign's rate kept in the programming's rules; both or neither."""
     rules = programming.current_rules()
-    label = f"CTAI {programming.contract.authority} — programmation {programming.year}"[:200]
     department = programming.contract.department
     parts = [
         (BudgetLineCode.REFUGEES, programming.base_amount, "base_commitment"),
@@ -340,15 +384,111 @@ def _commit_credits(programming: Programming, user: Any) -> None:
         envelope = department_envelope(
             campaign=programming.campaign, line_code=code, department=department, rules=rules
         )
-        commitment = commit(actor=user, envelope=envelope, amount=amount, funded=programming, label=label, rules=rules)
+        commitment = fund(
+            actor=user, envelope=envelope, amount=amount, funded=programming, label=_label(programming), rules=rules
+        )
         setattr(programming, attribute, commitment)
+
+
+def _commitments(programming: Programming) -> list[tuple[str, Commitment]]:
+    """The programming's commitments, by attribute (the complement's may not exist)."""
+    found = []
+    for attribute in ("base_commitment", "complement_commitment"):
+        commitment = getattr(programming, attribute)
+        if commitment is not None:
+            found.append((attribute, commitment))
+    return found
+
+
+def _cancel_commitments(programming: Programming, user: Any, reason: str) -> None:
+    """Reverse the payments then the commitments (the money goes back to the envelopes); the
+    programming is approved again, to be committed anew."""
+    for attribute, commitment in _commitments(programming):
+        cancel_commitment(actor=user, commitment=commitment, reason=f"{_label(programming)} : {reason}")
+        setattr(programming, attribute, None)
+
+
+def _settle(programming: Programming, user: Any, data: dict[str, Any]) -> None:
+    """On the year's report: each line's final amount spent (blank: the whole commitment) pays its
+    balance and releases the rest (`finance.services.settle`)."""
+    reason = f"Bilan {programming.year} de {programming.contract.authority}"
+    base = programming.base_commitment
+    assert base is not None, "a committed programming has its socle's commitment"
+    programming.final_base_amount = settle(
+        actor=user, commitment=base, final=data.get("final_base_amount"), reason=f"{reason} (socle)"
+    )
+    complement = programming.complement_commitment
+    if complement is None:
+        if _money(data.get("final_complement_amount"), "le montant dépensé sur le complément") > 0:
+            raise TransitionError(
+                "Aucun crédit complémentaire n'a été engagé cette année : rien n'a pu être dépensé dessus.",
+                code="final_complement_amount",
+            )
+        programming.final_complement_amount = Decimal("0.00")
+    else:
+        programming.final_complement_amount = settle(
+            actor=user,
+            commitment=complement,
+            final=data.get("final_complement_amount"),
+            reason=f"{reason} (complément)",
+        )
+
+
+def _paid(programming: Programming) -> Decimal:
+    ids = [commitment.pk for _, commitment in _commitments(programming)]
+    return sum((paid for _, paid in commitment_totals(ids).values()), Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class MoneyLine:
+    """One budget line of a committed programming, as the ledger says (`finance.balances`)."""
+
+    label: str
+    code: str
+    committed: Decimal  # net of what was released at the year's report
+    paid: Decimal
+    spent: Decimal | None  # the final amount of the year's report, once closed
+
+    @property
+    def to_pay(self) -> Decimal:
+        return self.committed - self.paid
+
+
+def money_lines(programming: Programming) -> list[MoneyLine]:
+    """Committed, paid and to pay on each line of the programming's commitments (one grouped query)."""
+    lines = [
+        ("Socle", BudgetLineCode.REFUGEES, programming.base_commitment_id, programming.final_base_amount),
+        (
+            "Complément",
+            BudgetLineCode.NEWCOMERS,
+            programming.complement_commitment_id,
+            programming.final_complement_amount,
+        ),
+    ]
+    totals = commitment_totals([pk for _, _, pk, _ in lines if pk is not None])
+    return [MoneyLine(label, str(code), *totals[pk], spent) for label, code, pk, spent in lines if pk is not None]
+
+
+def _move_money(programming: Programming, name: str, user: Any, reason: str, data: dict[str, Any]) -> None:
+    """What each transition does on the ledger (`finance.services`, the PTAI's one money path)."""
+    try:
+        if name == T.COMMIT:
+            _commit_credits(programming, user)
+        elif name == T.CANCEL_COMMITMENT:
+            _cancel_commitments(programming, user, reason)
+        elif name == T.CLOSE:
+            _settle(programming, user, data)
+    except FinanceError as exc:
+        raise TransitionError(exc.messages, code=f"finance_{exc.code or 'refused'}") from exc
 
 
 @transaction.atomic
 def apply_transition(*, programming: Programming, name: str, user: Any, reason: str = "", **data: Any) -> Programming:
     """Apply the transition `name` for `user`, once (lock, re-read, guard of `programme.workflow`),
-    run its checks (rules at `present`, every action examined at `approve`), commit the credits at
-    `commit`, write the log row and the audit event. Returns the programming as saved."""
+    run its checks (rules at `present`, every action examined at `approve`), move the money (commit
+    and advance at `commit`, balance and release at `close`, reversals at `cancel_commitment`), write
+    the log row and the audit event, and enqueue after the commit the task that sends the e-mails.
+    Returns the programming as saved."""
     locked = PROGRAMMING.lock(
         Programming.objects.select_related("contract__department", "contract__authority", "campaign"), programming
     )
@@ -356,11 +496,7 @@ def apply_transition(*, programming: Programming, name: str, user: Any, reason: 
     source = locked.state
     reason = reason.strip()
     getattr(locked, name)(user=user, reason=reason, **data)
-    if name == T.COMMIT:
-        try:
-            _commit_credits(locked, user)
-        except FinanceError as exc:
-            raise TransitionError(exc.messages, code=f"finance_{exc.code or 'refused'}") from exc
+    _move_money(locked, name, user, reason, data)
     locked.state_changed_at = timezone.now()
     locked.save()
     log = ProgrammingTransition.objects.create(
@@ -376,6 +512,13 @@ def apply_transition(*, programming: Programming, name: str, user: Any, reason: 
     if name == T.COMMIT:
         details["socle (104-15)"] = format_euros(locked.base_amount)
         details["complément (104-12)"] = format_euros(locked.complement_amount)
+        details["avance versée"] = format_euros(_paid(locked))
+    if name == T.CLOSE and locked.report_received_on:
+        details["bilan reçu le"] = locked.report_received_on.strftime("%d/%m/%Y")
+        details["dépensé sur le socle"] = format_euros(locked.final_base_amount)
+        details["dépensé sur le complément"] = format_euros(locked.final_complement_amount)
+        details["versé en tout"] = format_euros(_paid(locked))
     record_event(actor=user, verb=f"contracts.programming_{name}", target=locked.contract, details=details)
-    transaction.on_commit(partial(notify_programming_transition, log.pk))
+    # E-mails once the transition is committed, whatever door applied it.
+    transaction.on_commit(partial(after_programming_transition.enqueue, log.pk))
     return locked

@@ -1,8 +1,10 @@
-"""Writing CTAI: a contract's creation, its diagnostic, and every transition of its life.
+"""Writing CTAI: a contract's creation, its diagnostic, its coordinator, and every transition of its
+life (the widening of a CTAIR included).
 
 Keyword-only functions; each checks the permission, writes, and records the audit `Event` in the
 same transaction. A refusal is a `TransitionError` (French messages, rule ids) or a
-`PermissionDenied`, and nothing is written.
+`PermissionDenied`, and nothing is written. What follows a transition (e-mails) is a task enqueued
+after the commit (`contracts.tasks`), whatever door applied it.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from django.utils import timezone
 from audit.services import record_event
 from contracts import permissions
 from contracts.amendments import open_amendment
-from contracts.enums import ContractKind, ContractState, TransitionName
-from contracts.models import Contract, ContractTransition, Diagnosis
-from contracts.notifications import notify_contract_transition
+from contracts.enums import COORDINATOR_STATES, ContractKind, ContractState, CoordinatorStatus, TransitionName
+from contracts.models import Contract, ContractTransition, Diagnosis, widening_date
+from contracts.tasks import after_contract_transition
 from contracts.workflow import CONTRACT, AvailableTransition, available_transitions
 from programme.errors import TransitionError
 from programme.models import Campaign
@@ -32,6 +34,7 @@ __all__ = [
     "available_transitions",
     "create_contract",
     "department_for",
+    "record_coordinator",
     "save_diagnosis",
 ]
 
@@ -56,10 +59,10 @@ def create_contract(
     campaign: Campaign,
     kind: str = ContractKind.CTAI,
     title: str = "",
-    widens: Contract | None = None,
 ) -> Contract:
     """A contract at `contact`, opened by an agent of the collectivité, the préfet of its
-    département or the Diair. `widens`: the CTAIR (same collectivité) the CTAI will replace."""
+    département or the Diair. The CTAI that widens a CTAIR is not opened here: it starts from the
+    collectivité's declaration of intent, the CTAIR's transition `declare_widening` (F16)."""
     contract = Contract(
         kind=kind, campaign=campaign, authority=authority, department=department_for(authority), title=title
     )
@@ -70,29 +73,8 @@ def create_contract(
         or permissions.is_diair(contract, user)
     ):
         raise PermissionDenied("Seuls la collectivité, le préfet de son département et la Diair ouvrent un contrat.")
-    if widens is not None:
-        if kind != ContractKind.CTAI or widens.kind != ContractKind.CTAIR or widens.authority_id != authority.pk:
-            raise TransitionError("Un CTAI élargit le CTAIR de la même collectivité.", code="widens")
-        if widens.state != ContractState.SIGNED:
-            raise TransitionError("Seul un CTAIR en vigueur peut être élargi.", code="widens")
-        other = Contract.objects.filter(widens=widens).first()
-        if other is not None:
-            raise TransitionError(
-                f"Ce CTAIR est déjà élargi par « {other} » (n° {other.pk}) : poursuivez ce contrat, ou "
-                "abandonnez-le d'abord.",
-                code="widens",
-            )
-        contract.widens = widens
     contract.save()
     details = {"type": ContractKind(kind).label, "collectivité": str(authority)}
-    if widens is not None:
-        details["élargit"] = f"{widens} (n° {widens.pk})"
-        record_event(
-            actor=user,
-            verb="contracts.widening_declared",
-            target=widens,
-            details={"CTAI": f"{contract} (n° {contract.pk})"},
-        )
     record_event(actor=user, verb="contracts.created", target=contract, details=details)
     return contract
 
@@ -120,6 +102,92 @@ def save_diagnosis(*, user: Any, contract: Contract, **fields: Any) -> Diagnosis
     labels = [str(getattr(Diagnosis._meta.get_field(name), "verbose_name", name)) for name in sorted(fields)]
     record_event(actor=user, verb="contracts.diagnosis_saved", target=locked, details={"champs": ", ".join(labels)})
     return diagnosis
+
+
+def _coordinator_label(contract: Contract) -> str:
+    status = contract.coordinator_status
+    if status == CoordinatorStatus.NAMED:
+        return ", ".join(part for part in (contract.coordinator_name, contract.coordinator_role) if part)
+    return str(status.label).lower()
+
+
+@transaction.atomic
+def record_coordinator(
+    *, user: Any, contract: Contract, name: str = "", role: str = "", contact: str = "", recruiting: bool = False
+) -> Contract:
+    """F20: the collectivité MAY name or recruit a dedicated coordinator. Its agents (or the préfet)
+    record it — named, being recruited, or none — at any step before the signature and while the
+    contract is in force. A new version of the contract (its history) and an audit event."""
+    locked = Contract.objects.select_for_update(of=("self",)).select_related("department").get(pk=contract.pk)
+    if not permissions.may_record_coordinator(locked, user):
+        raise PermissionDenied("Seuls la collectivité et le préfet enregistrent le coordinateur du contrat.")
+    if locked.state not in COORDINATOR_STATES:
+        raise TransitionError(
+            f"Le contrat est « {locked.get_state_display().lower()} » : son coordinateur ne se modifie plus.",
+            code="not_editable",
+        )
+    name, role, contact = name.strip(), role.strip(), contact.strip()
+    if name and recruiting:
+        raise TransitionError(
+            "Un coordinateur nommé n'est pas en cours de recrutement : indiquez son nom, ou cochez « en cours "
+            "de recrutement » sans nom.",
+            code="coordinator",
+        )
+    if (role or contact) and not name and not recruiting:
+        raise TransitionError("Indiquez le nom du coordinateur.", code="coordinator")
+    before = _coordinator_label(locked)
+    locked.coordinator_name, locked.coordinator_role, locked.coordinator_contact = name, role, contact
+    locked.coordinator_recruiting = recruiting
+    after = _coordinator_label(locked)
+    locked._history_user = user  # type: ignore[attr-defined]
+    locked._change_reason = "Coordinateur enregistré"  # type: ignore[attr-defined]
+    locked.save()
+    details = {"coordinateur": f"{before} → {after}"}
+    record_event(actor=user, verb="contracts.coordinator_recorded", target=locked, details=details)
+    return locked
+
+
+def _campaign_of(day: Any) -> Campaign:
+    """The campaign of a declaration made on `day`: its year's, else the latest before it."""
+    campaign = Campaign.objects.filter(year__lte=day.year).order_by("-year").first()
+    if campaign is None:
+        raise TransitionError(f"Aucune campagne n'est ouverte en {day.year}.", code="campaign")
+    return campaign
+
+
+def _open_widening_ctai(ctair: Contract, user: Any, reason: str, declared_on: Any) -> Contract:
+    """F16, a signed CTAIR: the CTAI to be signed in its place, opened at `widening_declared` from the
+    collectivité's declaration (no lettre d'engagement), with the campaign's rules of today."""
+    campaign = _campaign_of(declared_on)
+    ctai = Contract(
+        kind=ContractKind.CTAI,
+        campaign=campaign,
+        authority=ctair.authority,
+        department=ctair.department,
+        title=f"CTAI — {ctair.authority.name}"[:200],
+        state=ContractState.WIDENING_DECLARED,
+        widens=ctair,
+        widening_declared_on=declared_on,
+        widening_declared_by=user,
+        widening_declaration=reason,
+        rules=campaign.rules(),
+        created_by=user,
+    )
+    ctai._history_user = user  # type: ignore[attr-defined]
+    ctai._change_reason = "Ouvert par la déclaration d'intention d'élargir le CTAIR"  # type: ignore[attr-defined]
+    ctai.save()
+    record_event(
+        actor=user,
+        verb="contracts.created",
+        target=ctai,
+        details={
+            "type": ContractKind.CTAI.label,
+            "collectivité": str(ctai.authority),
+            "élargit": f"{ctair} (n° {ctair.pk})",
+            "intention déclarée le": declared_on.strftime("%d/%m/%Y"),
+        },
+    )
+    return ctai
 
 
 def _in_force_elsewhere(contract: Contract) -> bool:
@@ -162,8 +230,10 @@ def _close_widened(contract: Contract, user: Any) -> Contract | None:
 @transaction.atomic
 def apply_transition(*, contract: Contract, name: str, user: Any, reason: str = "", **data: Any) -> Contract:
     """Apply the transition `name` for `user`, once: lock the row, re-read its state, check that it
-    is available to this user, run its checks (programme rules, diagnostic, signatories), close a
-    widened CTAIR at `sign`, write the log row and the audit event. Returns the contract as saved.
+    is available to this user, run its checks (programme rules, diagnostic, signatories), open the
+    CTAI that widens a signed CTAIR at `declare_widening`, close a widened CTAIR at `sign`, write the
+    log row and the audit event, and enqueue after the commit the task that sends the e-mails
+    (`contracts.tasks.after_contract_transition`). Returns the contract as saved.
 
     Refusals: `TransitionError` — "state_changed" (moved since read: a double click applies once),
     "not_allowed", "rules" with the rule ids, "in_force" (one contract in force per collectivité).
@@ -176,7 +246,17 @@ def apply_transition(*, contract: Contract, name: str, user: Any, reason: str = 
     amendment = (
         open_amendment(contract=locked, user=user, summary=reason, **data) if name == TransitionName.AMEND else None
     )
-    widened = None
+    widened = opened = None
+    declared_on = None
+    if name == TransitionName.DECLARE_WIDENING:
+        declared_on = widening_date(data.get("declared_on"))
+        if source == ContractState.SIGNED:
+            opened = _open_widening_ctai(locked, user, reason, declared_on)
+        else:  # a CTAIR in negotiation, carried on as the CTAI (its history shows the change)
+            if not locked.rules:
+                locked.rules = _campaign_of(declared_on).rules()
+            locked._history_user = user  # type: ignore[attr-defined]
+            locked._change_reason = "CTAIR élargi en CTAI (déclaration d'intention)"  # type: ignore[attr-defined]
     if name == TransitionName.SIGN:
         if _in_force_elsewhere(locked):
             raise TransitionError(
@@ -194,7 +274,8 @@ def apply_transition(*, contract: Contract, name: str, user: Any, reason: str = 
     log = ContractTransition.objects.create(
         contract=locked, transition=name, source=source, target=locked.state, actor=user, reason=reason
     )
-    transaction.on_commit(partial(notify_contract_transition, log.pk))
+    # E-mails once the transition is committed, whatever door applied it.
+    transaction.on_commit(partial(after_contract_transition.enqueue, log.pk))
     details: dict[str, Any] = {"de": ContractState(source).label, "vers": ContractState(locked.state).label}
     if reason:
         details["motif"] = reason
@@ -204,6 +285,12 @@ def apply_transition(*, contract: Contract, name: str, user: Any, reason: str = 
         details["signé le"] = locked.signed_on.strftime("%d/%m/%Y")
     if widened is not None:
         details["élargit"] = f"{widened} (n° {widened.pk})"
+    if declared_on is not None:
+        details["intention déclarée le"] = declared_on.strftime("%d/%m/%Y")
+        if opened is not None:
+            details["CTAI"] = f"{opened} (n° {opened.pk})"
+        else:
+            details["type"] = f"{ContractKind.CTAIR.label} → {ContractKind.CTAI.label}"
     if amendment is not None:
         details["avenant"] = f"n° {amendment.number} ({', '.join(amendment.objects_labels())})"
     record_event(actor=user, verb=f"contracts.{name}", target=locked, details=details)

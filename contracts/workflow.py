@@ -35,6 +35,12 @@ FORMS: dict[str, TransitionForm] = {
     ),
     T.END: TransitionForm(reason="optional", reason_label="Observations"),
     T.ABANDON: TransitionForm(reason="required", reason_label="Motif de l'abandon"),
+    # F16: the collectivité's declaration to the préfet (its text, and when it was made).
+    T.DECLARE_WIDENING: TransitionForm(
+        reason="required",
+        reason_label="Déclaration d'intention de la collectivité",
+        fields=("declared_on",),
+    ),
     T.AMEND: TransitionForm(
         reason="required",
         reason_label="Ce que l'avenant change",

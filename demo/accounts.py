@@ -1,4 +1,5 @@
-"""Demo accounts: one per role, on real territories (Isère, Grenoble-Alpes-Métropole, Rhône)."""
+"""Demo accounts: one per role, on real territories (Isère, Grenoble-Alpes-Métropole, Rhône), then
+those the demo PTAI and CTAI need (`DEMO_ACCOUNTS`, `OCCITANIE_ACCOUNTS`, `demo.ctai.CTAI_ACCOUNTS`)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,9 @@ class DemoAccount:
     first_name: str
     last_name: str
     role: str
-    scope: str  # "national", "dep:38", "epci:<SIREN>", "commune:<INSEE code>", "operator"
+    # "national", "dep:38", "epci:<SIREN>", "commune:<INSEE code>", "conseil-regional:<INSEE code of
+    # the région>" (an agent of the Région, the collectivité), "operator"
+    scope: str
 
     @property
     def address(self) -> str:
@@ -64,6 +67,16 @@ DEMO_ACCOUNTS = [
     DemoAccount("prefet.cote-d-or", "Isabelle", "Fabre", Role.PREFECT, "dep:21"),
 ]
 
+# The flyer's Occitanie example (F44, F45): a PTAI led by the Région Occitanie, instructed in
+# Haute-Garonne (préfecture de région). Seeded by the PTAI demo (demo/projects.py) with the préfet
+# of Haute-Garonne, which the CTAI demo defines (`demo.ctai.CTAI_ACCOUNTS`). Kept out of
+# `DEMO_ACCOUNTS`, whose State accounts each find PTAI in every state (Haute-Garonne has this one
+# file), and so without an API token, as the CTAI demo's accounts.
+OCCITANIE_ACCOUNTS = [
+    DemoAccount("agent.occitanie", "Lucie", "Delmas", Role.AGENT, "conseil-regional:76"),  # Région Occitanie
+    DemoAccount("instructeur.haute-garonne", "Bastien", "Cazals", Role.INSTRUCTOR, "dep:31"),
+]
+
 
 def _scope_kwargs(scope: str) -> dict[str, object]:
     if scope == "national":
@@ -83,13 +96,16 @@ def _scope_kwargs(scope: str) -> dict[str, object]:
         return {"department": Department.objects.get(code=code)}
     if level == "commune":
         return {"authority": Authority.objects.get(kind=AuthorityKind.COMMUNE, insee_code=code)}
+    if level == "conseil-regional":
+        return {"authority": Authority.objects.get(kind=AuthorityKind.REGION, insee_code=code)}
     return {"authority": Authority.objects.get(kind=AuthorityKind.EPCI, siren=code)}
 
 
 @transaction.atomic
 def seed_demo_accounts(accounts: Sequence[DemoAccount] = DEMO_ACCOUNTS) -> list[tuple[DemoAccount, bool]]:
-    """Create the demo accounts that are missing (`DEMO_ACCOUNTS`, or another list such as the CTAI
-    demo's own, `demo.ctai.CTAI_ACCOUNTS`); returns each account and whether it was created."""
+    """Create the demo accounts that are missing (`DEMO_ACCOUNTS`, or another list such as
+    `OCCITANIE_ACCOUNTS` or the CTAI demo's own, `demo.ctai.CTAI_ACCOUNTS`); returns each account and
+    whether it was created."""
     if not Department.objects.filter(code="38").exists():
         raise CommandError("Le référentiel n'est pas importé : lancez d'abord « manage.py import_referential ».")
     results = []

@@ -1,11 +1,13 @@
 """Demo CTAI: the first CTAIR wave of 2019 (and Rennes in 2020), the CTAIR widened into CTAI in
-2021, the 2021 CTAI of the city of Poitiers (150 000 € + 50 000 €), other CTAI in every state of
-the contract, and yearly programmings in every state with their actions — written ONLY through
-`contracts.services` (create_contract, save_diagnosis, apply_transition), `contracts.programming`
-(create_programming, add_action, review_action, apply_transition) and
-`programme.services.record_derogation`, with the demo actors: the transition logs, the audit
-trail and the commitments on the ledger are real. The dates of the letters and signatures are the
-transitions' inputs.
+2021 from the collectivités' declarations (F16), a CTAIR still in negotiation carried on as a CTAI
+(Montpellier), the 2021 CTAI of the city of Poitiers (150 000 € + 50 000 €), other CTAI in every
+state of the contract, and yearly programmings in every state with their actions (each on the socle
+or the complement, F11, each with its priority of the national strategy, F13) — written ONLY through
+`contracts.services` (create_contract, save_diagnosis, record_coordinator, apply_transition),
+`contracts.programming` (create_programming, add_action, review_action, apply_transition) and
+`programme.services.record_derogation`, with the demo actors: the transition logs, the audit trail
+and the commitments, advances and balances on the ledger are real. The dates of the letters, the
+declarations and the signatures are the transitions' inputs.
 
 The contracts:
 
@@ -16,21 +18,32 @@ The contracts:
   2020 (campaign 2020). Lyon, Grenoble, Strasbourg and Toulouse widened theirs into a CTAI signed
   in 2021 (the CTAIR is `widened`); Bordeaux, Brest and Nancy ended at the end of 2021; Dijon,
   Nantes, Clermont-Ferrand and Rennes are still in force while their CTAI is being negotiated.
-- CTAI of campaign 2021: signed — Lyon, Grenoble, Strasbourg, Toulouse (each widening its CTAIR)
-  and the city of Poitiers (a commune: derogation); drafting — Nantes; diagnosis —
-  Clermont-Ferrand (derogation); letter_received — Dijon, whose letter came after the
-  31/12/2021 deadline (derogation recorded); contact — Rennes (opened by the préfet); abandoned —
-  Nancy (with its reason).
+- Widenings (F16): each CTAI that widens a signed CTAIR starts from the collectivité's declaration
+  of intent to the préfet (transition `declare_widening` of the CTAIR), without a lettre
+  d'engagement: Lyon, Grenoble, Strasbourg and Toulouse (then signed in 2021), Nantes (drafting),
+  Clermont-Ferrand (diagnosis, with the commune's derogation) and Rennes (declared, recorded by the
+  préfet on the métropole's behalf). Montpellier Méditerranée Métropole's CTAIR of campaign 2020,
+  still at its diagnostic in 2021, was widened there (June 2021) and carried on as the CTAI, its
+  letter and diagnostic kept: it is now drafting.
+- Other CTAI: signed — the city of Poitiers (a commune: derogation); letter_received — Dijon, which
+  chose a new CTAI at the end of its CTAIR rather than a widening, and whose letter came after the
+  31/12/2021 deadline (derogation recorded); contact — Brest (its CTAIR ended: a new CTAI of
+  campaign 2022, opened by the préfet); abandoned — Nancy (with its reason).
+- Coordinators (F20): named at the signature for most; Poitiers' being recruited; Toulouse signed
+  without one; Strasbourg signed without one and named it afterwards.
 
 The programmings (socle on 104-15, complement on 104-12, complement ≤ socle * other newcomers /
-BPI planned over the actions): Poitiers 2021 committed (150 000 € + 50 000 €, 90 BPI and 30 other
-newcomers), Lyon 2021 committed and 2022 approved, Grenoble 2021 committed and 2022 draft (the one
-a demo user walks through: agent.grenoble presents it, the Diair checks and approves it,
-prefet.isere commits it on the Isère envelopes of 2022), Strasbourg 2021 presented (two actions
-accepted, one sent back, one to examine), Toulouse 2021 changes requested (an action for asylum
-seekers, outside the programme, sent back). Every presented (or later) programming holds a housing
-action. The committed ones draw on Rhône, Isère and Vienne, which receive both budget lines in
-`demo.finance`: no other delegation is needed.
+BPI planned over the actions; the socle's actions plan BPI and make the socle, the complement's are
+open to other newcomers and make the complement; each action names its priority of the national
+strategy): Poitiers 2021 committed (150 000 € + 50 000 €, 90 BPI and 30 other newcomers, its advance
+paid), Lyon 2021 closed on its year's report (the balance paid, 10 000 € of the socle released) and
+2022 approved, Grenoble 2021 committed and 2022 draft (the one a demo user walks through:
+agent.grenoble presents it, the Diair checks and approves it, prefet.isere commits it on the Isère
+envelopes of 2022 and pays the advance), Strasbourg 2021 presented (two actions accepted, one sent
+back, one to examine), Toulouse 2021 changes requested (an action for asylum seekers, outside the
+programme, sent back). Every presented (or later) programming holds a housing action. The committed
+ones draw on Rhône, Isère and Vienne, which receive both budget lines in `demo.finance`: no other
+delegation is needed.
 
 Campaigns 2019 and 2020: the platform's campaigns start in 2021 (data migration). The CTAIR
 belong to the year they were signed, so this demo adds campaigns 2019 and 2020, copies of 2021's
@@ -64,6 +77,7 @@ from audit.services import record_event
 from contracts import programming as programming_services
 from contracts import services as contract_services
 from contracts.enums import (
+    ActionPart,
     ActionReview,
     CarrierKind,
     ContractKind,
@@ -106,6 +120,8 @@ CTAI_ACCOUNTS = [
     DemoAccount("prefet.finistere", "Yves", "Kerautret", Role.PREFECT, "dep:29"),
     DemoAccount("prefet.ille-et-vilaine", "Sylvie", "Le Corre", Role.PREFECT, "dep:35"),
     DemoAccount("prefet.vienne", "Bruno", "Texier", Role.PREFECT, "dep:86"),
+    DemoAccount("agent.montpellier", "Sarah", "Benhamou", Role.AGENT, "epci:243400017"),  # Montpellier Méd. Métropole
+    DemoAccount("prefet.herault", "Hugues", "Moutouh", Role.PREFECT, "dep:34"),
 ]
 DIAIR = "diair"
 ADMIN = "admin"
@@ -114,6 +130,7 @@ PREFECTS = {
     "29": "prefet.finistere",
     "31": "prefet.haute-garonne",
     "33": "prefet.gironde",
+    "34": "prefet.herault",
     "35": "prefet.ille-et-vilaine",
     "38": "prefet.isere",
     "44": "prefet.loire-atlantique",
@@ -139,7 +156,8 @@ class Signatory:
     official: str  # the elected official who signs
     bpi: int  # the diagnostic's figures
     others: int
-    coordinator: str = ""  # empty: being recruited
+    coordinator: str = ""  # empty: being recruited (F20)
+    coordinator_when: str = "sign"  # "sign": given at the signature; "after": named once signed; "none"
 
 
 EPCI, COMMUNE = AuthorityKind.EPCI, AuthorityKind.COMMUNE
@@ -161,9 +179,9 @@ SIGNATORIES: dict[str, Signatory] = {
                    "La présidente de Nantes Métropole", 1500, 3400, "Maëlle Guillou"),
         "strasbourg": (EPCI, "246700488", "67", "agent.strasbourg", "Eurométropole de Strasbourg",
                        "l'Eurométropole de Strasbourg", "La présidente de l'Eurométropole de Strasbourg", 1700, 4200,
-                       "Lucas Meyer"),
+                       "Lucas Meyer", "after"),
         "toulouse": (EPCI, "243100518", "31", "agent.toulouse", "Toulouse Métropole", "Toulouse Métropole",
-                     "Le président de Toulouse Métropole", 1900, 4800, "Manon Castel"),
+                     "Le président de Toulouse Métropole", 1900, 4800, "", "none"),
         "brest": (EPCI, "242900314", "29", "agent.brest", "Brest Métropole", "Brest Métropole",
                   "Le président de Brest Métropole", 350, 700, "Erwan Le Bihan"),
         "rennes": (EPCI, "243500139", "35", "agent.rennes", "Rennes Métropole", "Rennes Métropole",
@@ -172,6 +190,9 @@ SIGNATORIES: dict[str, Signatory] = {
                      "Le maire de Clermont-Ferrand", 600, 1300, "Sophie Aubert"),
         "poitiers": (COMMUNE, "86194", "86", "agent.poitiers", "Ville de Poitiers", "Poitiers",
                      "La maire de Poitiers", 450, 800, ""),
+        "montpellier": (EPCI, "243400017", "34", "agent.montpellier", "Montpellier Méditerranée Métropole",
+                        "Montpellier Méditerranée Métropole", "Le président de Montpellier Méditerranée Métropole",
+                        900, 2100, "Sarah Benhamou"),
     }.items()
 }  # fmt: skip
 
@@ -189,6 +210,12 @@ LATE_LETTER_JUSTIFICATION = (
     "de décembre) ; la lettre est arrivée le 17 janvier, le calendrier de signature en 2022 reste tenable."
 )
 DELEGATE = "Le délégué interministériel à l'accueil et à l'intégration des réfugiés"
+# F16: the collectivité tells the préfet of its intention (the declaration's text).
+WIDENING_DECLARATION = (
+    "Par délibération de son assemblée, {place} fait connaître au préfet son intention d'élargir son contrat "
+    "territorial d'accueil et d'intégration des réfugiés (CTAIR) aux autres étrangers primo-arrivants : un CTAI "
+    "sera signé en lieu et place du CTAIR."
+)
 
 
 # --- The contracts -------------------------------------------------------------------------------
@@ -200,15 +227,17 @@ class DemoContract:
     kind: str
     year: int  # the campaign
     state: str  # where the demo leaves it (a widened CTAIR: signed here, widened by its CTAI)
-    letter: date | None = None
+    letter: date | None = None  # of a CTAI that widens a signed CTAIR: the date of the declaration
     signature_year: int | None = None
     signed: date | None = None
     effective_to: date | None = None
-    widens: bool = False  # the CTAI widens the collectivité's CTAIR
+    widens: bool = False  # the CTAI widens the collectivité's signed CTAIR, from its declaration (F16)
+    widened_at: str = ""  # a CTAIR still in negotiation, widened at this step and carried on as the CTAI
+    declared: date | None = None  # the date of that declaration
     late_letter: bool = False
     abandoned_at: str = S.DIAGNOSIS
     reason: str = ""  # ended, abandoned
-    opened_by: str = "agent"  # or "prefect", "diair"
+    opened_by: str = "agent"  # or "prefect", "diair" (of a widening: who records the declaration)
 
     @property
     def title(self) -> str:
@@ -243,19 +272,26 @@ DEMO_CTAIR: list[DemoContract] = [
     C("clermont", CTAIR, 2019, S.SIGNED, date(2019, 3, 18), 2019, date(2019, 10, 7), END_2022),
     C("rennes", CTAIR, 2020, S.SIGNED, date(2019, 12, 9), 2020, date(2020, 2, 24), END_2022),
 ]
+# F16: a CTAIR of campaign 2020 still at its diagnostic in 2021, widened there and carried on as the CTAI.
+DEMO_IN_NEGOTIATION: list[DemoContract] = [
+    C("montpellier", CTAIR, 2020, S.DRAFTING, date(2020, 11, 16), 2021, widened_at=S.DIAGNOSIS,
+      declared=date(2021, 6, 14)),
+]  # fmt: skip
 DEMO_CTAI: list[DemoContract] = [
-    C("lyon", CTAI, 2021, S.SIGNED, date(2021, 3, 15), 2021, date(2021, 7, 5), END_2023, widens=True),
-    C("grenoble", CTAI, 2021, S.SIGNED, date(2021, 2, 22), 2021, date(2021, 6, 28), END_2023, widens=True),
-    C("strasbourg", CTAI, 2021, S.SIGNED, date(2021, 4, 8), 2021, date(2021, 9, 20), END_2023, widens=True),
-    C("toulouse", CTAI, 2021, S.SIGNED, date(2021, 3, 30), 2021, date(2021, 10, 11), END_2023, widens=True),
+    # Widening a signed CTAIR: `letter` is the date of the collectivité's declaration to the préfet.
+    C("lyon", CTAI, 2021, S.SIGNED, date(2021, 3, 15), None, date(2021, 7, 5), END_2023, widens=True),
+    C("grenoble", CTAI, 2021, S.SIGNED, date(2021, 2, 22), None, date(2021, 6, 28), END_2023, widens=True),
+    C("strasbourg", CTAI, 2021, S.SIGNED, date(2021, 4, 8), None, date(2021, 9, 20), END_2023, widens=True),
+    C("toulouse", CTAI, 2021, S.SIGNED, date(2021, 3, 30), None, date(2021, 10, 11), END_2023, widens=True),
     C("poitiers", CTAI, 2021, S.SIGNED, date(2021, 3, 4), 2021, date(2021, 6, 15), END_2023),
-    C("nantes", CTAI, 2021, S.DRAFTING, date(2021, 11, 10), 2022, widens=True),
-    C("clermont", CTAI, 2021, S.DIAGNOSIS, date(2021, 12, 6), 2022, widens=True),
-    C("dijon", CTAI, 2021, S.LETTER_RECEIVED, date(2022, 1, 17), 2022, widens=True, late_letter=True),
-    C("rennes", CTAI, 2021, S.CONTACT, widens=True, opened_by="prefect"),
+    C("nantes", CTAI, 2021, S.DRAFTING, date(2021, 11, 10), widens=True),
+    C("clermont", CTAI, 2021, S.DIAGNOSIS, date(2021, 12, 6), widens=True),
+    C("dijon", CTAI, 2021, S.LETTER_RECEIVED, date(2022, 1, 17), 2022, late_letter=True),
+    C("rennes", CTAI, 2021, S.WIDENING_DECLARED, date(2021, 11, 22), widens=True, opened_by="prefect"),
+    C("brest", CTAI, 2022, S.CONTACT, opened_by="prefect"),
     C("nancy", CTAI, 2021, S.ABANDONED, date(2021, 10, 20), 2022, reason=ABANDONED_CTAI),
 ]
-DEMO_CONTRACTS = DEMO_CTAIR + DEMO_CTAI
+DEMO_CONTRACTS = DEMO_CTAIR + DEMO_IN_NEGOTIATION + DEMO_CTAI
 
 
 # --- The actions of the programmings ---------------------------------------------------------
@@ -348,6 +384,22 @@ CTAI_ASSOCIATIONS = {
 }
 
 
+# F13: the priority of the national strategy each kind of action serves (codes of `programme.Priority`).
+ACTION_PRIORITIES = {
+    "logement": "logement",
+    "langue": "langue-formation-emploi",
+    "emploi": "langue-formation-emploi",
+    "sante": "soins",
+    "jeunes": "parcours",
+    "mobilite": "langue-formation-emploi",
+    "numerique": "droits",
+    "garde": "parcours",
+    "parrainage": "liens-societe",
+    "coordination": "pilotage",
+    "asile": "droits",
+}
+
+
 @dataclass(frozen=True)
 class DemoAction:
     kind: str  # key of ACTION_KINDS
@@ -355,6 +407,7 @@ class DemoAction:
     bpi: int
     others: int
     association: int | None = None  # index in CTAI_ASSOCIATIONS[department]; None: the collectivité
+    part: str = ActionPart.BASE  # F11: the socle (BPI, planned BPI) or the complement (other newcomers)
     public: str = ""  # default: BPI only without other newcomers, else BPI and other newcomers
     review: str = ActionReview.ACCEPTED  # the Diair's check, once presented
     review_reason: str = ""
@@ -369,38 +422,45 @@ class DemoProgramming:
     complement: int
     actions: tuple[DemoAction, ...]
     changes_reason: str = ""
+    # A closed year: the date its report was received, the amounts spent on the socle and the
+    # complement (None: all that was committed).
+    report: tuple[date, int | None, int | None] | None = None
 
 
 A = DemoAction
+COMPLEMENT = ActionPart.COMPLEMENT
 SENT_BACK = ActionReview.SENT_BACK
 PENDING = ActionReview.PENDING
 DEMO_PROGRAMMINGS: list[DemoProgramming] = [
     # Poitiers 2021 (F43): 150 000 € for BPI + 50 000 € for other newcomers = 150 000 × 30 ÷ 90.  # noqa: RUF003
+    # F11: the socle's actions (logement, santé, coordination) make 150 000 €, the complement's 50 000 €.
     DemoProgramming(
         "poitiers", 2021, P.COMMITTED, 150000, 50000,
         (
             A("logement", 70000, 40, 10, association=0),
-            A("langue", 55000, 25, 15, association=1),
-            A("sante", 45000, 15, 5),
+            A("langue", 50000, 25, 15, association=1, part=COMPLEMENT),
+            A("sante", 50000, 15, 5),
             A("coordination", 30000, 10, 0),
         ),
     ),
     # Lyon: 300 000 × 80 ÷ 240 = 100 000 € (2021); 300 000 × 75 ÷ 250 = 90 000 € (2022).  # noqa: RUF003
+    # 2021 is closed on its report of March 2022: 290 000 € spent on the socle (10 000 € released).
     DemoProgramming(
-        "lyon", 2021, P.COMMITTED, 300000, 100000,
+        "lyon", 2021, P.CLOSED, 300000, 100000,
         (
             A("logement", 120000, 80, 20, association=0),
-            A("emploi", 100000, 60, 30, association=1),
+            A("emploi", 100000, 60, 30, association=1, part=COMPLEMENT),
             A("jeunes", 80000, 60, 0),
             A("sante", 60000, 30, 20),
             A("coordination", 40000, 10, 10),
         ),
+        report=(date(2022, 3, 31), 290000, None),
     ),
     DemoProgramming(
         "lyon", 2022, P.APPROVED, 300000, 90000,
         (
             A("logement", 130000, 90, 25, association=0),
-            A("langue", 90000, 60, 30, association=1),
+            A("langue", 90000, 60, 30, association=1, part=COMPLEMENT),
             A("mobilite", 70000, 50, 20),
             A("numerique", 60000, 30, 0),
             A("coordination", 40000, 20, 0),
@@ -411,7 +471,7 @@ DEMO_PROGRAMMINGS: list[DemoProgramming] = [
         "grenoble", 2021, P.COMMITTED, 250000, 80000,
         (
             A("logement", 110000, 60, 20, association=1),
-            A("sante", 80000, 40, 10, association=0),
+            A("sante", 80000, 40, 10, association=0, part=COMPLEMENT),
             A("emploi", 90000, 40, 20),
             A("coordination", 50000, 10, 0),
         ),
@@ -420,8 +480,8 @@ DEMO_PROGRAMMINGS: list[DemoProgramming] = [
         "grenoble", 2022, P.DRAFT, 250000, 75000,
         (
             A("logement", 120000, 70, 20, association=1),
-            A("langue", 70000, 40, 20, association=0),
-            A("garde", 45000, 20, 10),
+            A("langue", 75000, 40, 20, association=0, part=COMPLEMENT),
+            A("garde", 40000, 20, 10),
             A("parrainage", 40000, 20, 0),
             A("coordination", 50000, 10, 0),
         ),
@@ -431,21 +491,21 @@ DEMO_PROGRAMMINGS: list[DemoProgramming] = [
         "strasbourg", 2021, P.PRESENTED, 200000, 50000,
         (
             A("logement", 90000, 50, 10, association=0),
-            A("langue", 60000, 30, 15, association=1),
+            A("langue", 50000, 30, 15, association=1, part=COMPLEMENT),
             A(
                 "numerique", 40000, 20, 5, review=SENT_BACK,
                 review_reason="Le budget ne distingue pas le matériel prêté des ateliers : précisez le nombre "
                 "d'ateliers, de familles équipées et le coût par participant.",
             ),
-            A("coordination", 60000, 20, 0, review=PENDING),
+            A("coordination", 70000, 20, 0, review=PENDING),
         ),
     ),
     # Toulouse: 250 000 × 40 ÷ 120 = 83 333,33 € ≥ 60 000 €; an action outside the programme sent back.  # noqa: RUF003
     DemoProgramming(
         "toulouse", 2021, P.CHANGES_REQUESTED, 250000, 60000,
         (
-            A("logement", 120000, 70, 20, association=0),
-            A("emploi", 100000, 50, 20, association=1),
+            A("logement", 160000, 70, 20, association=0),
+            A("emploi", 60000, 50, 20, association=1, part=COMPLEMENT),
             A(
                 "asile", 90000, 0, 0, public=ActionPublic.ASYLUM_SEEKERS, review=SENT_BACK,
                 review_reason="Les demandeurs d'asile relèvent du dispositif national d'accueil, pas de ce "
@@ -458,6 +518,10 @@ DEMO_PROGRAMMINGS: list[DemoProgramming] = [
     ),
 ]  # fmt: skip
 
+REPORT = (
+    "Bilan de l'année reçu : les actions ont été menées ; l'action « Accompagnement des jeunes réfugiés » a "
+    "démarré en mars, 10 000 € du socle n'ont pas été dépensés."
+)
 PRESENTATION = "Programmation validée en comité de pilotage local avec les services de l'État et les partenaires."
 APPROVAL = "Actions conformes aux priorités de la stratégie nationale et au public du programme."
 
@@ -566,19 +630,53 @@ def _sign_data(spec: DemoContract, signatory: Signatory, prefect: User) -> dict[
         "prefect_name": prefect.get_full_name(),
         "delegate_name": DELEGATE if spec.kind == ContractKind.CTAI else "",
     }
+    if signatory.coordinator_when != "sign":  # F20: none at the signature (named later, or never)
+        return data
     if signatory.coordinator:
-        slug = spec.signatory
-        data.update(
-            coordinator_name=signatory.coordinator,
-            coordinator_role="Chargé(e) de mission accueil et intégration des réfugiés",
-            coordinator_contact=f"coordination-ctai.{slug}@{DEMO_DOMAIN}",
-        )
+        data.update(_coordinator(spec, signatory))
     else:
         data["coordinator_recruiting"] = True
     return data
 
 
+def _coordinator(spec: DemoContract, signatory: Signatory) -> dict[str, Any]:
+    return {
+        "coordinator_name": signatory.coordinator,
+        "coordinator_role": "Chargé(e) de mission accueil et intégration des réfugiés",
+        "coordinator_contact": f"coordination-ctai.{spec.signatory}@{DEMO_DOMAIN}",
+    }
+
+
 PATH: list[str] = [S.CONTACT, S.LETTER_RECEIVED, S.DIAGNOSIS, S.DRAFTING, S.SIGNED]
+# F16: a CTAI that widens a signed CTAIR starts from the declaration, without a letter.
+WIDENING_PATH: list[str] = [S.WIDENING_DECLARED, S.DIAGNOSIS, S.DRAFTING, S.SIGNED]
+
+
+def _declare_widening(ctair: Contract, declarer: User, signatory: Signatory, declared_on: date | None) -> Contract:
+    """F16: the collectivité's declaration (recorded by its agent, or by the préfet on its behalf) on
+    the CTAIR; returns the contract that carries it on — the CTAI opened for a signed CTAIR, the same
+    contract for one in negotiation."""
+    carried = contract_services.apply_transition(
+        contract=ctair,
+        name=T.DECLARE_WIDENING,
+        user=declarer,
+        reason=WIDENING_DECLARATION.format(place=signatory.place),
+        declared_on=declared_on,
+    )
+    if carried.state != S.SIGNED:
+        return carried
+    return Contract.objects.get(widens=ctair, state=S.WIDENING_DECLARED)
+
+
+def _signatory_derogation(spec: DemoContract, contract: Contract, prefect: User) -> None:
+    if spec.signatory in SIGNATORY_JUSTIFICATIONS:
+        record_derogation(
+            actor=prefect,
+            target=contract,
+            rule_id="ctai.signatory.type",
+            justification=SIGNATORY_JUSTIFICATIONS[spec.signatory],
+            campaign_year=spec.year,
+        )
 
 
 def _walk_contract(
@@ -591,27 +689,25 @@ def _walk_contract(
     signatory = SIGNATORIES[spec.signatory]
     agent, prefect, diair = users[signatory.agent], users[PREFECTS[signatory.department]], users[DIAIR]
     opener = {"agent": agent, "prefect": prefect, "diair": diair}[spec.opened_by]
-    contract = contract_services.create_contract(
-        user=opener,
-        authority=authorities[spec.signatory],
-        campaign=campaigns[spec.year],
-        kind=spec.kind,
-        title=spec.title,
-        widens=ctair[spec.signatory] if spec.widens else None,
-    )
+    if spec.widens:
+        contract = _declare_widening(ctair[spec.signatory], opener, signatory, spec.letter)
+        _signatory_derogation(spec, contract, prefect)
+        path = WIDENING_PATH
+    else:
+        contract = contract_services.create_contract(
+            user=opener,
+            authority=authorities[spec.signatory],
+            campaign=campaigns[spec.year],
+            kind=spec.kind,
+            title=spec.title,
+        )
+        path = PATH
     reaches: dict[str, str] = {S.WIDENED: S.SIGNED, S.ENDED: S.SIGNED, S.ABANDONED: spec.abandoned_at}
     reach = reaches.get(spec.state, spec.state)
-    steps = PATH[1 : PATH.index(reach) + 1]
+    steps = path[1 : path.index(reach) + 1]
     for step in steps:
         if step == S.LETTER_RECEIVED:
-            if spec.signatory in SIGNATORY_JUSTIFICATIONS:
-                record_derogation(
-                    actor=prefect,
-                    target=contract,
-                    rule_id="ctai.signatory.type",
-                    justification=SIGNATORY_JUSTIFICATIONS[spec.signatory],
-                    campaign_year=spec.year,
-                )
+            _signatory_derogation(spec, contract, prefect)
             if spec.late_letter:
                 record_derogation(
                     actor=prefect,
@@ -634,12 +730,24 @@ def _walk_contract(
             )
         elif step == S.DRAFTING:
             # The Diair supports the diagnostic of the CTAI; the préfet closes the CTAIR's.
-            closer = diair if spec.kind == ContractKind.CTAI else prefect
+            closer = diair if contract.kind == ContractKind.CTAI else prefect
             contract = contract_services.apply_transition(contract=contract, name=T.COMPLETE_DIAGNOSIS, user=closer)
         elif step == S.SIGNED:
             contract = contract_services.apply_transition(
                 contract=contract, name=T.SIGN, user=prefect, **_sign_data(spec, signatory, prefect)
             )
+            if signatory.coordinator_when == "after" and contract.kind == ContractKind.CTAI:
+                # F20: signed without a coordinator, the collectivité names one afterwards.
+                named = _coordinator(spec, signatory)
+                contract = contract_services.record_coordinator(
+                    user=agent,
+                    contract=contract,
+                    name=named["coordinator_name"],
+                    role=named["coordinator_role"],
+                    contact=named["coordinator_contact"],
+                )
+        if spec.widened_at == step:  # F16: a CTAIR in negotiation, carried on as the CTAI
+            contract = _declare_widening(contract, agent, signatory, spec.declared)
     if spec.state == S.ENDED:
         contract = contract_services.apply_transition(contract=contract, name=T.END, user=prefect, reason=spec.reason)
     elif spec.state == S.ABANDONED:
@@ -704,6 +812,8 @@ def _action_fields(action: DemoAction, signatory: Signatory, authority: Authorit
         "public": action.public or (ActionPublic.BPI if action.others == 0 else ActionPublic.NEWCOMERS),
         "planned_bpi": action.bpi,
         "planned_newcomers": action.others,
+        "part": action.part,
+        "priority": ACTION_PRIORITIES[action.kind],
         # The State funds about 70 % of the action; the carrier and its co-funders the rest.
         "budget": _round(amount / Decimal("0.7")),
         "state_amount": amount,
@@ -758,12 +868,25 @@ def _walk_programming(
         programming = programming_services.apply_transition(
             programming=programming, name=PT.REQUEST_CHANGES, user=diair, reason=spec.changes_reason
         )
-    elif spec.state in (P.APPROVED, P.COMMITTED):
+    elif spec.state in (P.APPROVED, P.COMMITTED, P.CLOSED):
         programming = programming_services.apply_transition(
             programming=programming, name=PT.APPROVE, user=diair, reason=APPROVAL
         )
-        if spec.state == P.COMMITTED:
+        if spec.state in (P.COMMITTED, P.CLOSED):
+            # The year's credits committed, the advance paid (`finance.services.fund`).
             programming = programming_services.apply_transition(programming=programming, name=PT.COMMIT, user=prefect)
+        if spec.state == P.CLOSED:
+            assert spec.report is not None, spec
+            received, spent_base, spent_complement = spec.report
+            programming = programming_services.apply_transition(
+                programming=programming,
+                name=PT.CLOSE,
+                user=prefect,
+                reason=REPORT,
+                report_received_on=received,
+                final_base_amount=spent_base,
+                final_complement_amount=spent_complement,
+            )
     return programming
 
 

@@ -3,7 +3,11 @@ and départements — through the finance services, so the ledger and the audit 
 
 National → département directly for some (Rhône, Loire-Atlantique), région → département for
 others (Isère, Puy-de-Dôme via Auvergne-Rhône-Alpes; Vienne via Nouvelle-Aquitaine; Côte-d'Or via
-Bourgogne-Franche-Comté). No commitments yet: they come with the PTAI and CTAI.
+Bourgogne-Franche-Comté). No commitments yet: the CTAI programmings (demo/ctai.py) are committed on
+these blocks. The PTAI (demo/projects.py) do not draw on them: at `delegate_credits` the Ministère
+delegates each file's granted amount from what the national envelope of its line keeps — after the
+blocks, 1 550 000 € on 104-15 and 1 750 000 € on 104-12 in 2021, 1 105 000 € and 1 625 000 € in 2022,
+more than the demo PTAI are granted (785 000 € and 540 000 € in 2021, 175 000 € and 470 000 € in 2022).
 Idempotent: nothing is done once the national envelopes of 2021 hold entries.
 """
 

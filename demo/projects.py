@@ -1,17 +1,34 @@
 """Demo PTAI for 2021 and 2022, in every state, in five départements — written ONLY through
 `projects.services` (create_draft, set_budget, set_contributions, apply_transition) with the demo
-actors, so the transition log, the audit trail, the commitments and the payments are real.
+actors, so the transition log, the audit trail, the delegations, the commitments and the payments
+are real.
 
-Isère (38) and Rhône (69) hold a file in each of the 13 states, and so do Puy-de-Dôme (63),
+Isère (38) and Rhône (69) hold a file in each of the 14 states, and so do Puy-de-Dôme (63),
 Loire-Atlantique (44) and Côte-d'Or (21), where the demo has an instructeur and a préfet too:
-every demo State account finds, in its own scope, files in every state. Among them the flyer's
-examples (Clermont-Ferrand, Châteaubriant, Grenoble-Alpes-Métropole, Dijon Métropole).
+every demo State account finds, in its own scope, files in every state.
 
-Money: a funded file commits on its département's envelope of line 104-15 (BPI only) or 104-12
-(all newcomers). Puy-de-Dôme and Côte-d'Or receive 104-15 credits only (demo/finance.py), so their
-funded files are BPI-only, and the 300 000 € of Dijon Métropole wait for the Ministère's decision.
+The flyer's five examples of 2020 (F44), each as the flyer gives it, funded on campaign 2021:
+Clermont-Ferrand's mental health care for BPI (100 000 €), Dijon Métropole's personalised
+support of BPI and cooperation of the partners (300 000 €), Grenoble-Alpes-Métropole's
+pre-qualifying course for home care assistants for BPI (20 000 €), Châteaubriant's settling of
+newcomers in a semi-rural employment area (50 000 €), and the network of language reception,
+assessment and guidance platforms of the Région Occitanie with two départements and three
+métropoles (420 000 €, one project with its partners, F45), instructed in Haute-Garonne (31), the
+région's préfecture, by the accounts of `demo.accounts.OCCITANIE_ACCOUNTS` and the préfet of the
+CTAI demo.
 
-Idempotent: nothing is done once a demo agent has created one of these files.
+Money: the blocks `demo/finance.py` delegates to régions and départements are for the CTAI; a PTAI
+draws on the national envelope of its line, 104-15 (BPI only) or 104-12 (all newcomers). At
+`delegate_credits` the Ministère delegates exactly the granted amount to the file's département
+(through the région when the département's envelope receives from it, or when it has none yet and
+the région has one on that line), linked to the file; at `commit` the préfet commits it on the
+département's envelope and pays the advance; at `close` he pays the balance and releases the rest.
+So every demo département may fund files of both lines: the first delegation for a file creates
+the département's envelope of a line it had no credits on (104-12 for Puy-de-Dôme, Côte-d'Or and
+Haute-Garonne). The national credits of 2021 and 2022 cover every demo file granted.
+
+Idempotent: the accounts of `OCCITANIE_ACCOUNTS` (and the préfet of Haute-Garonne) are created when
+missing; the files once — nothing is done once a demo agent has created one of these files.
 """
 
 from __future__ import annotations
@@ -27,14 +44,14 @@ from django.test.utils import override_settings
 
 from accounts.models import User
 from core.validators import luhn_is_valid
-from demo.accounts import DEMO_DOMAIN
+from demo.accounts import DEMO_DOMAIN, OCCITANIE_ACCOUNTS, DemoAccount, seed_demo_accounts
 from programme.enums import ContributionKind, TargetPublic
 from programme.models import Campaign, Domain
 from projects.enums import CarrierKind, Opinion, ProjectState, ResourceKind, TransitionName
 from projects.models import Project
 from projects.services import apply_transition, create_draft, set_budget, set_contributions, update_draft
 from referential.enums import AuthorityKind
-from referential.models import Authority
+from referential.models import Authority, Department
 
 S = ProjectState
 T = TransitionName
@@ -49,6 +66,7 @@ AGENTS = {
     "agent.clermont": (AuthorityKind.COMMUNE, "63113", "Clermont-Ferrand"),
     "agent.chateaubriant": (AuthorityKind.COMMUNE, "44036", "Châteaubriant"),
     "agent.dijon": (AuthorityKind.EPCI, "242100410", "Dijon Métropole"),
+    "agent.occitanie": (AuthorityKind.REGION, "76", "la Région Occitanie"),
 }
 # The State services of each instructing département (demo/accounts.py).
 INSTRUCTORS = {
@@ -57,6 +75,7 @@ INSTRUCTORS = {
     "63": "instructeur.puy-de-dome",
     "44": "instructeur.loire-atlantique",
     "21": "instructeur.cote-d-or",
+    "31": "instructeur.haute-garonne",
 }
 PREFECTS = {
     "38": "prefet.isere",
@@ -64,6 +83,7 @@ PREFECTS = {
     "63": "prefet.puy-de-dome",
     "44": "prefet.loire-atlantique",
     "21": "prefet.cote-d-or",
+    "31": "prefet.haute-garonne",  # a CTAI demo account (demo.ctai.CTAI_ACCOUNTS)
 }
 # Other co-funders by département: the CAF, the Région, the ARS for health projects.
 CAF = {
@@ -335,12 +355,13 @@ THEMES: dict[str, Theme] = {
         (ContributionKind.COFUNDING, "Prise en charge des heures d'interprétariat des services municipaux."),
         other_funder="ars",
     ),
-    # The flyer's examples.
+    # The flyer's examples of 2020 (F44), each as the flyer gives it.
     "clermont-sante-mentale": Theme(
-        "Structure de soins en santé mentale pour les bénéficiaires de la protection internationale",
-        "Une structure de soins ambulatoires à {lieu} : une équipe de psychologues, un psychiatre à "
-        "temps partiel et des interprètes pour les réfugiés souffrant de psychotraumatismes, en lien "
-        "avec le CHU et le centre médico-psychologique.",
+        "Structure de soins spécialisée en santé mentale pour les bénéficiaires de la protection internationale",
+        "{lieu} soutient le développement d'une structure de soins ambulatoires spécialisée en santé "
+        "mentale : une équipe de psychologues, un psychiatre à temps partiel et des interprètes pour les "
+        "réfugiés en souffrance psychique du fait de parcours d'exil traumatiques, en lien avec le CHU et "
+        "le centre médico-psychologique.",
         ("sante", "accompagnement-social"),
         (
             ("Frais de personnel (psychologues, psychiatre)", 60),
@@ -355,11 +376,44 @@ THEMES: dict[str, Theme] = {
         widening_perspective="Ouverture progressive aux autres primo-arrivants orientés par le CHU, "
         "après évaluation de la première année.",
     ),
+    "dijon-accompagnement": Theme(
+        "Accompagnement personnalisé des réfugiés et coopération des partenaires de l'accueil",
+        "Un accompagnement individuel de dix-huit mois pour chaque bénéficiaire de la protection "
+        "internationale installé sur le territoire de {lieu}, pour qu'il s'approprie son nouvel "
+        "environnement : un référent unique pour le logement, l'emploi, la santé et le français. Des "
+        "rencontres régulières réunissent les partenaires de l'accueil (services de l'État, CCAS, "
+        "associations, bailleurs sociaux, France Travail) pour qu'ils se connaissent et coopèrent.",
+        ("accompagnement-social", "pilotage-coordination"),
+        STAFF_HEAVY,
+        (ContributionKind.STAFF, "Trois référents de parcours de la métropole dédiés au projet."),
+        other_funder="caf",
+        bpi_justification="Les réfugiés arrivent sur la métropole sans repères ni réseau, souvent après des "
+        "mois d'hébergement collectif : l'accompagnement global qu'ils requièrent n'existe pas dans le droit "
+        "commun, et leurs interlocuteurs ne se coordonnent pas.",
+        widening_perspective="Les rencontres des partenaires sont ouvertes à tous les acteurs de l'accueil des "
+        "primo-arrivants dès la première année ; l'accompagnement individuel le sera à partir de la deuxième.",
+    ),
+    "grenoble-auxiliaire": Theme(
+        "Formation pré-qualifiante au métier d'auxiliaire de vie pour les réfugiés",
+        "Une formation pré-qualifiante de quatre mois pour les bénéficiaires de la protection "
+        "internationale de {lieu}, alternant formation linguistique et immersion chez les employeurs "
+        "de l'aide à domicile, vers le métier d'auxiliaire de vie.",
+        ("formation-professionnelle", "formation-linguistique"),
+        WORKSHOPS,
+        (ContributionKind.SOURCING, "Repérage du public par les CCAS des communes de la métropole."),
+        other_funder="region",
+        bpi_justification="Beaucoup de réfugiés suivis par la métropole ont travaillé dans le soin avant l'exil, "
+        "sans diplôme reconnu en France ; les formations qualifiantes de droit commun exigent un niveau de "
+        "français qu'ils n'ont pas encore.",
+        widening_perspective="Les sessions suivantes seront ouvertes aux autres primo-arrivants orientés par "
+        "France Travail, une fois le partenariat avec les employeurs de l'aide à domicile consolidé.",
+    ),
     "chateaubriant-installation": Theme(
         "Installation de nouveaux arrivants dans le bassin d'emploi de Châteaubriant",
-        "Les entreprises de l'agroalimentaire et de la métallurgie du bassin de {lieu} recrutent : le "
-        "projet accueille des primo-arrivants venus de la métropole nantaise, trouve leur logement, "
-        "organise le transport vers les sites et accompagne les familles dans la commune.",
+        "Les entreprises de l'agroalimentaire et de la métallurgie du bassin d'emploi de {lieu}, "
+        "territoire semi-rural, recrutent : le projet y favorise l'installation de primo-arrivants venus "
+        "de la métropole nantaise, trouve leur logement, organise le transport vers les sites et "
+        "accompagne les familles dans la commune.",
         (HOUSING, "emploi", "mobilite"),
         (
             ("Frais de personnel (chargée d'accueil)", 40),
@@ -371,24 +425,24 @@ THEMES: dict[str, Theme] = {
         (ContributionKind.STAFF, "Une chargée d'accueil municipale à mi-temps, référente des familles."),
         other_funder="region",
     ),
-    "grenoble-auxiliaire": Theme(
-        "Formation préqualifiante au métier d'auxiliaire de vie",
-        "Une formation préqualifiante de quatre mois, français professionnel compris, vers le métier "
-        "d'auxiliaire de vie, avec stages chez les employeurs de l'aide à domicile de {lieu}.",
-        ("formation-professionnelle", "formation-linguistique"),
-        WORKSHOPS,
-        (ContributionKind.SOURCING, "Repérage du public par les CCAS des communes de la métropole."),
-        other_funder="region",
-    ),
-    "dijon-accompagnement": Theme(
-        "Accompagnement personnalisé global des primo-arrivants",
-        "Un accompagnement individuel de dix-huit mois pour chaque primo-arrivant installé sur "
-        "{lieu} : un référent unique pour le logement, l'emploi, la santé et le français, et des "
-        "ateliers collectifs dans les quartiers.",
-        ("accompagnement-social", "emploi"),
-        STAFF_HEAVY,
-        (ContributionKind.STAFF, "Trois référents de parcours de la métropole dédiés au projet."),
-        other_funder="caf",
+    # Led by the Région with its partners (F45), who co-fund it: no other co-funder.
+    "occitanie-plateformes": Theme(
+        "Réseau régional de plateformes d'accueil, d'évaluation et d'orientation linguistique",
+        "Un réseau de plateformes, développé par {lieu} avec les départements de la Haute-Garonne et "
+        "de l'Hérault et les métropoles de Toulouse, Montpellier et Perpignan, qui accueillent les "
+        "primo-arrivants, évaluent leur niveau de français et les orientent vers la formation "
+        "linguistique qui leur convient, pour des parcours d'apprentissage cohérents d'un territoire "
+        "à l'autre.",
+        ("formation-linguistique", "coordination-linguistique", "pilotage-coordination"),
+        (
+            ("Frais de personnel (évaluateurs et conseillers en orientation)", 55),
+            ("Coordination régionale du réseau", 15),
+            ("Outils d'évaluation et système d'information partagé", 10),
+            ("Location de salles", 10),
+            ("Interprétariat", 10),
+        ),
+        (ContributionKind.STAFF, "La coordination régionale du réseau, assurée par la direction de la formation."),
+        other_funder="",
     ),
 }
 
@@ -411,13 +465,14 @@ class DemoFile:
     granted: int | None = None  # default: the amount requested
     final: int | None = None  # closing: the amount spent (default: the commitment)
     sent_back: bool = False  # in_review after a send-back by the Ministère
+    partners: tuple[tuple[str, str], ...] = ()  # partner collectivités (F45): (kind, INSEE code or SIREN)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 F = DemoFile
 DEMO_FILES: list[DemoFile] = [
     # Isère (38): Grenoble-Alpes-Métropole and Voiron.
-    F("38", 2021, S.CLOSED, "agent.grenoble", "grenoble-auxiliaire", 20000, final=18500),
+    F("38", 2021, S.CLOSED, "agent.grenoble", "grenoble-auxiliaire", 20000, bpi_only=True, final=18500),
     F("38", 2021, S.FUNDED, "agent.grenoble", "sante-mentale", 85000, bpi_only=True, association=0),
     F("38", 2021, S.CLOSED, "agent.grenoble", "logement-glissant", 60000, bpi_only=True, association=1),
     F("38", 2021, S.MINISTRY_REFUSED, "agent.voiron", "mobilite", 30000),
@@ -432,6 +487,7 @@ DEMO_FILES: list[DemoFile] = [
     F("38", 2022, S.REVIEWED, "agent.grenoble", "jeunes", 45000, bpi_only=True, association=1),
     F("38", 2022, S.PREFECT_APPROVED, "agent.grenoble", "emploi", 55000),
     F("38", 2022, S.MINISTRY_APPROVED, "agent.voiron", "sante-acces", 35000, granted=30000),
+    F("38", 2022, S.CREDITS_DELEGATED, "agent.voiron", "interpretariat", 24000),
     F("38", 2022, S.FUNDED, "agent.grenoble", "hebergement-citoyen", 50000, granted=45000),
     # Rhône (69): Métropole de Lyon.
     F("69", 2021, S.CLOSED, "agent.lyon", "linguistique", 70000, association=1),
@@ -447,9 +503,11 @@ DEMO_FILES: list[DemoFile] = [
     F("69", 2022, S.REVIEWED, "agent.lyon", "sante-mentale", 80000, bpi_only=True, association=0),
     F("69", 2022, S.PREFECT_APPROVED, "agent.lyon", "guichet", 50000),
     F("69", 2022, S.MINISTRY_APPROVED, "agent.lyon", "emploi", 90000, granted=80000),
+    F("69", 2022, S.CREDITS_DELEGATED, "agent.lyon", "hebergement-citoyen", 55000),
     F("69", 2022, S.FUNDED, "agent.lyon", "logement-glissant", 65000),
     F("69", 2022, S.CLOSED, "agent.lyon", "sante-acces", 30000),
-    # Puy-de-Dôme (63): Clermont-Ferrand. Only 104-15 credits: the funded files are BPI-only.
+    # Puy-de-Dôme (63): Clermont-Ferrand. The blocks delegated to it are on 104-15 only: the first
+    # delegation on 104-12 (credits_delegated) creates its envelope of that line, under the région's.
     F("63", 2021, S.FUNDED, "agent.clermont", "clermont-sante-mentale", 100000, bpi_only=True),
     F("63", 2021, S.CLOSED, "agent.clermont", "jeunes", 40000, bpi_only=True, association=0),
     F("63", 2021, S.MINISTRY_REFUSED, "agent.clermont", "emploi", 35000),
@@ -463,6 +521,7 @@ DEMO_FILES: list[DemoFile] = [
     F("63", 2022, S.REVIEWED, "agent.clermont", "femmes", 22000),
     F("63", 2022, S.PREFECT_APPROVED, "agent.clermont", "coordination", 30000),
     F("63", 2022, S.MINISTRY_APPROVED, "agent.clermont", "logement-glissant", 45000, bpi_only=True),
+    F("63", 2022, S.CREDITS_DELEGATED, "agent.clermont", "sante-acces", 26000),
     # Loire-Atlantique (44): Châteaubriant.
     F("44", 2021, S.CLOSED, "agent.chateaubriant", "chateaubriant-installation", 50000),
     F("44", 2022, S.FUNDED, "agent.chateaubriant", "sante-acces", 30000),
@@ -477,8 +536,10 @@ DEMO_FILES: list[DemoFile] = [
     F("44", 2022, S.REVIEWED, "agent.chateaubriant", "jeunes", 25000, bpi_only=True, association=1),
     F("44", 2022, S.PREFECT_APPROVED, "agent.chateaubriant", "coordination", 16000),
     F("44", 2022, S.MINISTRY_APPROVED, "agent.chateaubriant", "logement-glissant", 28000),
-    # Côte-d'Or (21): Dijon Métropole. Only 104-15 credits: the funded files are BPI-only.
-    F("21", 2022, S.PREFECT_APPROVED, "agent.dijon", "dijon-accompagnement", 300000),
+    F("44", 2022, S.CREDITS_DELEGATED, "agent.chateaubriant", "mobilite", 22000),
+    # Côte-d'Or (21): Dijon Métropole. The région has no 104-12 credits: the first delegation on
+    # 104-12 (credits_delegated) creates the département's envelope of that line, under the national one.
+    F("21", 2021, S.FUNDED, "agent.dijon", "dijon-accompagnement", 300000, bpi_only=True),
     F("21", 2021, S.CLOSED, "agent.dijon", "sante-mentale", 60000, bpi_only=True, association=0),
     F("21", 2022, S.FUNDED, "agent.dijon", "jeunes", 80000, bpi_only=True, association=1),
     F("21", 2021, S.MINISTRY_REFUSED, "agent.dijon", "emploi", 70000),
@@ -490,12 +551,39 @@ DEMO_FILES: list[DemoFile] = [
     F("21", 2022, S.IN_REVIEW, "agent.dijon", "guichet", 35000),
     F("21", 2022, S.CORRECTION_REQUESTED, "agent.dijon", "femmes", 30000),
     F("21", 2022, S.REVIEWED, "agent.dijon", "coordination", 40000),
+    F("21", 2022, S.PREFECT_APPROVED, "agent.dijon", "garde", 20000),
     F("21", 2022, S.MINISTRY_APPROVED, "agent.dijon", "logement-glissant", 50000, bpi_only=True),
+    F("21", 2022, S.CREDITS_DELEGATED, "agent.dijon", "interpretariat", 35000),
+    # Occitanie: the Région leads, two départements and three métropoles are its partners (F45);
+    # instructed in Haute-Garonne (31), the région's préfecture. One file: Haute-Garonne is not a
+    # demo département with every state.
+    F(
+        "31",
+        2021,
+        S.FUNDED,
+        "agent.occitanie",
+        "occitanie-plateformes",
+        420000,
+        partners=(
+            (AuthorityKind.DEPARTEMENT, "31"),  # Département de la Haute-Garonne
+            (AuthorityKind.DEPARTEMENT, "34"),  # Département de l'Hérault
+            (AuthorityKind.EPCI, "243100518"),  # Toulouse Métropole
+            (AuthorityKind.EPCI, "243400017"),  # Montpellier Méditerranée Métropole
+            (AuthorityKind.EPCI, "200027183"),  # Perpignan Méditerranée Métropole (a communauté urbaine)
+        ),
+    ),
 ]
 
 # The transitions leading to each state: (transition, who) with who in agent/instructor/prefect/ministry.
+# The préfet is the authorising officer of the département: he commits the credits the Ministère
+# delegated and settles the file on its final report.
 _REVIEW: list[tuple[str, str]] = [(T.SUBMIT, "agent"), (T.START_REVIEW, "instructor")]
 _FAVOURABLE: list[tuple[str, str]] = [*_REVIEW, (T.GIVE_OPINION, "instructor"), (T.PREFECT_APPROVE, "prefect")]
+_DELEGATED: list[tuple[str, str]] = [
+    *_FAVOURABLE,
+    (T.MINISTRY_APPROVE, "ministry"),
+    (T.DELEGATE_CREDITS, "ministry"),
+]
 PATHS: dict[str, list[tuple[str, str]]] = {
     S.DRAFT: [],
     S.SUBMITTED: [(T.SUBMIT, "agent")],
@@ -506,13 +594,9 @@ PATHS: dict[str, list[tuple[str, str]]] = {
     S.PREFECT_REFUSED: [*_REVIEW, (T.GIVE_OPINION, "instructor"), (T.PREFECT_REFUSE, "prefect")],
     S.MINISTRY_APPROVED: [*_FAVOURABLE, (T.MINISTRY_APPROVE, "ministry")],
     S.MINISTRY_REFUSED: [*_FAVOURABLE, (T.MINISTRY_REFUSE, "ministry")],
-    S.FUNDED: [*_FAVOURABLE, (T.MINISTRY_APPROVE, "ministry"), (T.DELEGATE_CREDITS, "ministry")],
-    S.CLOSED: [
-        *_FAVOURABLE,
-        (T.MINISTRY_APPROVE, "ministry"),
-        (T.DELEGATE_CREDITS, "ministry"),
-        (T.CLOSE, "instructor"),
-    ],
+    S.CREDITS_DELEGATED: _DELEGATED,
+    S.FUNDED: [*_DELEGATED, (T.COMMIT, "prefect")],
+    S.CLOSED: [*_DELEGATED, (T.COMMIT, "prefect"), (T.CLOSE, "prefect")],
     S.DISMISSED: [*_REVIEW, (T.DISMISS, "prefect")],
     S.WITHDRAWN: [(T.SUBMIT, "agent"), (T.WITHDRAW, "agent")],
 }
@@ -547,15 +631,17 @@ def _round(value: Decimal) -> Decimal:
 
 
 def _budget(
-    spec: DemoFile, theme: Theme, lead_name: str
+    spec: DemoFile, theme: Theme, lead_name: str, partner_names: list[str]
 ) -> tuple[list[tuple[str, Decimal]], list[tuple[str, str, Decimal]], Decimal]:
-    """Expenses and resources: the State request, the collectivité's co-funding (30 %), another co-funder."""
+    """Expenses and resources: the State request, the collectivité's co-funding (30 %), each partner
+    collectivité's (5 %), another co-funder."""
     state = Decimal(spec.amount)
     cofunding = _round(state * Decimal("0.3"))
     resources: list[tuple[str, str, Decimal]] = [
         (ResourceKind.STATE_REQUEST, "État — programme 104", state),
         (ResourceKind.AUTHORITY_COFUNDING, lead_name, cofunding),
     ]
+    resources += [(ResourceKind.AUTHORITY_COFUNDING, name, _round(state * Decimal("0.05"))) for name in partner_names]
     funder = {"caf": CAF, "region": REGION, "ars": ARS}.get(theme.other_funder)
     if funder:
         resources.append((ResourceKind.OTHER_COFUNDER, funder[spec.department], _round(state * Decimal("0.2"))))
@@ -569,12 +655,22 @@ def _users() -> dict[str, User]:
     return {user.email.split("@")[0]: user for user in User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")}
 
 
+def _authority(kind: str, code: str) -> Authority:
+    """A collectivité by its SIREN (an EPCI) or its INSEE code (a commune, a département, a région)."""
+    lookup = {"siren": code} if kind == AuthorityKind.EPCI else {"insee_code": code}
+    return Authority.objects.get(kind=kind, **lookup)
+
+
 def _leads() -> dict[str, Authority]:
-    leads = {}
-    for agent, (kind, code, _name) in AGENTS.items():
-        lookup = {"siren": code} if kind == AuthorityKind.EPCI else {"insee_code": code}
-        leads[agent] = Authority.objects.get(kind=kind, **lookup)
-    return leads
+    return {agent: _authority(kind, code) for agent, (kind, code, _name) in AGENTS.items()}
+
+
+def _prefect_of_haute_garonne() -> DemoAccount:
+    """The préfet of Haute-Garonne (and of the région Occitanie) is a CTAI demo account: the Occitanie
+    file needs him before the CTAI demo is seeded. Imported here: demo.ctai imports this module."""
+    from demo.ctai import CTAI_ACCOUNTS
+
+    return next(account for account in CTAI_ACCOUNTS if account.email == PREFECTS["31"])
 
 
 def already_seeded() -> bool:
@@ -594,8 +690,10 @@ def _create(spec: DemoFile, number: int, users: dict[str, User], leads: dict[str
     if spec.year >= 2022 and HOUSING not in codes:
         codes.append(HOUSING)
         summary += HOUSING_2022
+    partners = [_authority(kind, code) for kind, code in spec.partners]
     planned = max(12, spec.amount // 1500)
     fields: dict[str, Any] = {
+        "department": Department.objects.get(code=spec.department),  # a région's: one of its départements
         "summary": summary,
         "target_public": TargetPublic.BPI_ONLY if spec.bpi_only else TargetPublic.ALL,
         "planned_bpi": planned if spec.bpi_only else planned // 2,
@@ -627,13 +725,23 @@ def _create(spec: DemoFile, number: int, users: dict[str, User], leads: dict[str
         campaign=campaign,
         title=theme.title,
         domains=Domain.objects.filter(code__in=codes),
+        partners=partners,
         **fields,
     )
-    expenses, resources, cofunding = _budget(spec, theme, lead.name)
+    expenses, resources, cofunding = _budget(spec, theme, lead.name, [p.name for p in partners])
     project = set_budget(user=agent, project=project, expenses=expenses, resources=resources)
     if spec.state != S.DRAFT:  # a draft shows what is still missing: the collectivité's engagement
         contributions: list[tuple[str, str, Decimal | None]] = [
             (ContributionKind.COFUNDING, f"Cofinancement de {lead.name} sur son budget {spec.year}.", cofunding)
+        ]
+        contributions += [  # the partner collectivités' co-funding (F45)
+            (
+                ContributionKind.COFUNDING,
+                f"Cofinancement de {name}, partenaire du projet, sur son budget {spec.year}.",
+                amount,
+            )
+            for kind, name, amount in resources
+            if kind == ResourceKind.AUTHORITY_COFUNDING and name != lead.name
         ]
         kind, text = theme.in_kind
         if kind != ContributionKind.COFUNDING:
@@ -680,15 +788,18 @@ def _walk(spec: DemoFile, project: Project, users: dict[str, User]) -> Project:
 
 
 def seed_demo_projects() -> list[Project]:
-    """Create the demo PTAI (none if they exist). The transitions notify the applicants by e-mail
-    after the commit: for demo files, those e-mails go nowhere (dummy mailer), whatever mailer the
-    settings configure — no real message is ever sent to the demo addresses."""
+    """Create the accounts of the Occitanie file when missing, then the demo PTAI (none if they
+    exist). After the commit, the task of each transition (`projects.tasks.after_transition`)
+    generates its letters (décision attributive and notification at `commit`, refusal letters) and
+    e-mails the applicants: for demo files, those e-mails go nowhere (dummy mailer), whatever mailer
+    the settings configure — no real message is ever sent to the demo addresses."""
     with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}):
         return _seed()
 
 
 @transaction.atomic
 def _seed() -> list[Project]:
+    seed_demo_accounts([*OCCITANIE_ACCOUNTS, _prefect_of_haute_garonne()])
     if already_seeded():
         return []
     users = _users()
@@ -702,7 +813,7 @@ def _seed() -> list[Project]:
 
 
 def summary(projects: list[Project]) -> str:
-    """« N créés (13 états, départements 21, 38, …) »."""
+    """« N créés (14 états, départements 21, 31, 38, …) »."""
     if not projects:
         return "0 créé(s), déjà présents."
     states = Counter(p.state for p in projects)

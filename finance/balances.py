@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Case, F, Sum, When
 
-from finance.enums import EntryKind
-from finance.models import LedgerEntry
+from finance.enums import EntryKind, EnvelopeLevel
+from finance.models import Envelope, LedgerEntry
 
 ZERO = Decimal("0.00")
 
@@ -28,8 +30,9 @@ class Balance:
 
     received: Decimal = ZERO  # credits opened here or delegated to this envelope
     delegated: Decimal = ZERO  # passed down to child envelopes
-    committed: Decimal = ZERO
+    committed: Decimal = ZERO  # net of what was released
     paid: Decimal = ZERO
+    released: Decimal = ZERO  # given back from commitments (files settled below their commitment)
 
     @property
     def available(self) -> Decimal:
@@ -47,6 +50,7 @@ class Balance:
             delegated=self.delegated + other.delegated,
             committed=self.committed + other.committed,
             paid=self.paid + other.paid,
+            released=self.released + other.released,
         )
 
 
@@ -56,6 +60,7 @@ _FIELD: dict[str, str] = {
     EntryKind.DELEGATION_OUT: "delegated",
     EntryKind.COMMITMENT: "committed",
     EntryKind.PAYMENT: "paid",
+    EntryKind.RELEASE: "released",
 }
 
 
@@ -70,7 +75,10 @@ def balances(envelope_ids: Iterable[int]) -> dict[int, Balance]:
         .order_by()
     )
     for row in rows:
-        sums[row["envelope_id"]][_FIELD[row["kind"]]] += to_cents(row["total"])
+        total = to_cents(row["total"])
+        if row["kind"] == EntryKind.RELEASE:
+            sums[row["envelope_id"]]["committed"] -= total
+        sums[row["envelope_id"]][_FIELD[row["kind"]]] += total
     return {envelope_id: Balance(**sums[envelope_id]) for envelope_id in ids}
 
 
@@ -89,5 +97,50 @@ def commitment_totals(commitment_ids: Iterable[int]) -> dict[int, tuple[Decimal,
         .order_by()
     )
     for row in rows:
-        totals[row["commitment_id"]][0 if row["kind"] == EntryKind.COMMITMENT else 1] += to_cents(row["total"])
+        total = to_cents(row["total"])
+        if row["kind"] == EntryKind.COMMITMENT:
+            totals[row["commitment_id"]][0] += total
+        elif row["kind"] == EntryKind.RELEASE:
+            totals[row["commitment_id"]][0] -= total
+        else:
+            totals[row["commitment_id"]][1] += total
     return {pk: (committed, paid) for pk, (committed, paid) in totals.items()}
+
+
+def earmarked(envelope: Envelope, *, excluding: models.Model | None = None) -> Decimal:
+    """What a département's envelope holds for files whose credits were delegated to it and are not
+    committed yet (a PTAI "crédits délégués"): nobody else may commit or delegate it. Per file:
+    delegated to it here - committed for it here (a release does not count: released money is free
+    again), never below zero. `excluding`: the file about to be committed (its own money is not
+    held against it). Two grouped queries; only département envelopes hold such money."""
+    if envelope.level != EnvelopeLevel.DEPARTMENT:
+        return ZERO
+    signed = Case(When(kind=EntryKind.DELEGATION_OUT, then=-F("amount")), default=F("amount"))
+    delegated = (
+        LedgerEntry.objects.filter(
+            envelope_id=envelope.pk,
+            kind__in=[EntryKind.DELEGATION_IN, EntryKind.DELEGATION_OUT],
+            funded_type__isnull=False,
+        )
+        .values("funded_type_id", "funded_id")
+        .annotate(total=Sum(signed))
+        .order_by()
+    )
+    net: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
+    for row in delegated:
+        net[(row["funded_type_id"], row["funded_id"])] += to_cents(row["total"])
+    if not net:
+        return ZERO
+    committed = (
+        LedgerEntry.objects.filter(envelope_id=envelope.pk, kind=EntryKind.COMMITMENT)
+        .values("commitment__funded_type_id", "commitment__funded_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("commitment__funded_type_id", "commitment__funded_id", "total")
+    )
+    for file_type, file_id, total in committed:
+        if (file_type, file_id) in net:
+            net[(file_type, file_id)] -= to_cents(total)
+    if excluding is not None:
+        net.pop((ContentType.objects.get_for_model(excluding).pk, str(excluding.pk)), None)
+    return sum((max(value, ZERO) for value in net.values()), ZERO)

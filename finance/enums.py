@@ -13,6 +13,13 @@ class EntryKind(models.TextChoices):
     DELEGATION_IN = "delegation_in", "Délégation reçue"
     COMMITMENT = "commitment", "Engagement"
     PAYMENT = "payment", "Versement"
+    # The unspent part of a commitment given back (a file settled below what was committed): its own
+    # kind, not a reversal, so the commitment stays cancellable for what remains.
+    RELEASE = "release", "Libération de crédits"
+
+
+# The entries that belong to a commitment (they point at it).
+COMMITMENT_KINDS = (EntryKind.COMMITMENT, EntryKind.PAYMENT, EntryKind.RELEASE)
 
 
 class Tranche(models.TextChoices):

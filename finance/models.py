@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from finance.enums import EntryKind, EnvelopeLevel, Tranche
+from finance.enums import COMMITMENT_KINDS, EntryKind, EnvelopeLevel, Tranche
 from programme.models import BudgetLine, Campaign
 from referential.models import Department, Region, scope_of
 
@@ -140,6 +140,11 @@ class LedgerEntry(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by", verbose_name="annule"
     )
     reason = models.TextField("motif", blank=True, default="")
+    # The file a delegation was made for (a PTAI's credits delegated by the Ministère to the
+    # département, through the région): finance knows it only through a generic reference.
+    funded_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    funded_id = models.CharField(max_length=40, blank=True, default="")
+    funded = GenericForeignKey("funded_type", "funded_id")
     created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
@@ -149,7 +154,12 @@ class LedgerEntry(models.Model):
         verbose_name = "écriture"
         verbose_name_plural = "écritures"
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["envelope", "kind"], name="entry_by_envelope_kind")]
+        indexes = [
+            models.Index(fields=["envelope", "kind"], name="entry_by_envelope_kind"),
+            models.Index(
+                fields=["funded_type", "funded_id"], condition=Q(funded_type__isnull=False), name="entry_by_file"
+            ),
+        ]
         constraints = [
             # An entry moves a positive amount; its reversal the opposite amount, with a reason.
             models.CheckConstraint(
@@ -160,9 +170,19 @@ class LedgerEntry(models.Model):
                 condition=Q(reverses__isnull=True) | ~Q(reason=""), name="entry_reversal_has_reason"
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=[EntryKind.COMMITMENT, EntryKind.PAYMENT], commitment__isnull=False)
-                | (~Q(kind__in=[EntryKind.COMMITMENT, EntryKind.PAYMENT]) & Q(commitment__isnull=True)),
+                condition=Q(kind__in=COMMITMENT_KINDS, commitment__isnull=False)
+                | (~Q(kind__in=COMMITMENT_KINDS) & Q(commitment__isnull=True)),
                 name="entry_commitment_iff_commitment_or_payment",
+            ),
+            # Only a delegation is made for a file (its commitment and payments point at it already).
+            models.CheckConstraint(
+                condition=Q(funded_type__isnull=True, funded_id="")
+                | Q(
+                    kind__in=[EntryKind.DELEGATION_OUT, EntryKind.DELEGATION_IN],
+                    funded_type__isnull=False,
+                    funded_id__gt="",
+                ),
+                name="entry_file_only_on_a_delegation",
             ),
         ]
 

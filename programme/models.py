@@ -45,6 +45,26 @@ class Domain(models.Model):
         return self.label
 
 
+class Priority(models.Model):
+    """A priority of the national strategy for the reception and integration of refugees (stratégie
+    nationale pour l'accueil et l'intégration des personnes réfugiées, 5 June 2018): each CTAI action
+    names the one it serves (F13), the Diair checks it (F22). Codes are stable, labels editable by
+    administrators, as the domains'. Seeded by `programme/migrations/0005_seed_strategy_priorities.py`."""
+
+    code = models.SlugField("code", max_length=40, unique=True)
+    label = models.CharField("libellé", max_length=200)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        ordering = ["position", "label"]
+        verbose_name = "priorité de la stratégie nationale"
+        verbose_name_plural = "priorités de la stratégie nationale"
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class BudgetLine(models.Model):
     """A budget line of programme 104 (action 15: réfugiés; action 12: autres primo-arrivants)."""
 
@@ -140,6 +160,17 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return f"Campagne {self.year}"
+
+    def opened_credits(self) -> Decimal:
+        """The credits opened on this year's national envelopes (the ledger's allocations, reversals
+        included). Read through the envelopes' relation: `finance` sits beside `programme` and
+        writes them; the national envelope can never be set below this."""
+        total = (
+            self.envelopes.filter(level="national", entries__kind="allocation")
+            .aggregate(total=models.Sum("entries__amount"))
+            .get("total")
+        )
+        return Decimal("0.00") if total is None else Decimal(total).quantize(Decimal("0.01"))
 
     def rules(self) -> dict[str, Any]:
         """Every parameter as plain JSON data: what a decision records, so later edits never change it.

@@ -65,6 +65,9 @@ class RuleSubject:
     signatory_epci_nature: str | None = None
     letter_date: date | None = None
     signature_year: int | None = None
+    # A CTAI that widens a CTAIR (F16) starts from the collectivité's declaration of intent, not from
+    # a lettre d'engagement: the letter rules do not apply to it.
+    widening: bool = False
     base_amount: Decimal | None = None
     complement_amount: Decimal | None = None
     planned_bpi: int | None = None
@@ -190,7 +193,7 @@ def signatory_type(subject: RuleSubject, rules: CampaignRules) -> str | None:
 
 
 def letter_required(subject: RuleSubject, rules: CampaignRules) -> str | None:
-    if subject.letter_date is not None:
+    if subject.letter_date is not None or subject.widening:
         return None
     return (
         "Déposez la lettre d'engagement adressée au préfet de département et à la Diair "
@@ -199,7 +202,7 @@ def letter_required(subject: RuleSubject, rules: CampaignRules) -> str | None:
 
 
 def letter_deadline(subject: RuleSubject, rules: CampaignRules) -> str | None:
-    if subject.letter_date is None or subject.letter_date <= rules.letter_deadline:
+    if subject.widening or subject.letter_date is None or subject.letter_date <= rules.letter_deadline:
         return None
     if subject.signature_year not in (None, rules.year + 1):
         return None
@@ -316,10 +319,11 @@ RULES: tuple[Rule, ...] = (
          "Le signataire est une métropole, une communauté urbaine, un département ou une région ; sinon, "
          "justification écrite.", signatory_type),
     Rule("ctai.letter.required", Severity.BLOCKING, _CONTRACT, "letter_date",
-         "La lettre d'engagement est déposée.", letter_required),
+         "La lettre d'engagement est déposée (sauf pour l'élargissement d'un CTAIR, qui part de la "
+         "déclaration d'intention de la collectivité).", letter_required),
     Rule("ctai.letter.deadline", Severity.DEROGATION, _CONTRACT, "letter_date",
          "La lettre d'engagement arrive avant la date limite pour une signature l'année suivante ; "
-         "sinon, retard justifié par écrit.",
+         "sinon, retard justifié par écrit. Ne s'applique pas à l'élargissement d'un CTAIR.",
          letter_deadline),
     Rule("ctai.base.bounds", Severity.BLOCKING, _CTAI, "base_amount",
          "Le socle est compris entre les bornes de la campagne.", base_bounds),

@@ -1,9 +1,10 @@
-"""Writing the programme's data: campaigns, domains, derogations. Each change writes an audit event."""
+"""Writing the programme's data: campaigns, domains, the national strategy's priorities, derogations.
+Each change writes an audit event."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,12 +13,12 @@ from django.db import models, transaction
 from accounts.enums import Role
 from audit.services import record_event
 from core.formats import format_euros
-from programme.models import Campaign, Derogation, Domain
+from programme.models import Campaign, Derogation, Domain, Priority
 from programme.rules import DEROGATION_RULE_IDS
 
 
 def can_manage_programme(user: Any) -> bool:
-    """Administrators edit campaigns and domains."""
+    """Administrators edit campaigns, domains and the national strategy's priorities."""
     return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.ADMIN))
 
 
@@ -74,7 +75,18 @@ def update_campaign(*, actor: Any, campaign: Campaign, values: dict[str, Any]) -
     base_min ≤ base_max; forms check it first with a French message.
     """
     _check_may_manage(actor)
+    # Locked as `finance.services.open_national_envelope` locks it: the two cannot cross.
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
     before = _snapshot(campaign)
+    if "national_envelope" in values and values["national_envelope"] < (opened := campaign.opened_credits()):
+        raise ValidationError(
+            {
+                "national_envelope": (
+                    f"{format_euros(opened)} sont déjà ouverts sur les enveloppes nationales {campaign.year} : "
+                    "l'enveloppe nationale ne peut pas être inférieure."
+                )
+            }
+        )
     for name, value in values.items():
         if name in M2M_FIELDS:
             continue
@@ -151,14 +163,48 @@ def rename_domain(*, actor: Any, domain: Domain, label: str) -> bool:
     return True
 
 
+# --- Priorities of the national strategy (F13) --------------------------------------------------
+
+
+@transaction.atomic
+def rename_priority(*, actor: Any, priority: Priority, label: str) -> bool:
+    """Reword a priority of the national strategy (its code stays). Returns whether anything changed."""
+    _check_may_manage(actor)
+    label = label.strip()
+    if not label:
+        raise ValidationError({"label": "Indiquez le libellé de la priorité."})
+    if label == priority.label:
+        return False
+    old = priority.label
+    priority.label = label
+    priority.save(update_fields=["label"])
+    record_event(
+        actor=actor, verb="programme.priority_renamed", target=priority, details={"libellé": f"{old} → {label}"}
+    )
+    return True
+
+
 # --- Derogations --------------------------------------------------------------------------------
+
+
+class DerogationTarget(Protocol):
+    """A file on which a derogation may be recorded says who may record it (e.g. `Contract`: its
+    préfet or the Diair, while the contract is being negotiated)."""
+
+    pk: Any
+
+    def may_derogate(self, user: Any) -> bool: ...
 
 
 @transaction.atomic
 def record_derogation(
     *, actor: Any, target: models.Model, rule_id: str, justification: str, campaign_year: int | None = None
 ) -> Derogation:
-    """Lift a derogation rule on a file with a written justification; audited on the file."""
+    """Lift a derogation rule on a file with a written justification; audited on the file. Only who
+    the file says may (`may_derogate`): a file that says nothing takes no derogation."""
+    may_derogate = getattr(target, "may_derogate", None)
+    if may_derogate is None or not may_derogate(actor):
+        raise PermissionDenied("Seuls le préfet du territoire et la Diair justifient une dérogation sur ce dossier.")
     if rule_id not in DEROGATION_RULE_IDS:
         raise ValidationError(f"La règle « {rule_id} » ne peut pas être levée par une dérogation.")
     text = justification.strip()

@@ -13,7 +13,10 @@ class ProjectState(models.TextChoices):
     PREFECT_REFUSED = "prefect_refused", "Refusé par le préfet"
     MINISTRY_APPROVED = "ministry_approved", "Validé par le Ministère"
     MINISTRY_REFUSED = "ministry_refused", "Refusé par le Ministère"
-    FUNDED = "funded", "Crédits délégués"
+    # The Ministère delegated the granted amount to the département; its préfet commits it.
+    CREDITS_DELEGATED = "credits_delegated", "Crédits délégués"
+    # Committed by the préfet (arrêté or convention), advance paid: the project runs.
+    FUNDED = "funded", "Engagé"
     CLOSED = "closed", "Soldé"
     DISMISSED = "dismissed", "Classé sans suite"
     WITHDRAWN = "withdrawn", "Abandonné"
@@ -32,7 +35,10 @@ class TransitionName(models.TextChoices):
     MINISTRY_APPROVE = "ministry_approve", "Valider (Ministère)"
     MINISTRY_REFUSE = "ministry_refuse", "Refuser (Ministère)"
     MINISTRY_SEND_BACK = "ministry_send_back", "Renvoyer en instruction"
-    DELEGATE_CREDITS = "delegate_credits", "Engager les crédits et verser l'avance"
+    DELEGATE_CREDITS = "delegate_credits", "Déléguer les crédits au département"
+    CANCEL_DELEGATION = "cancel_delegation", "Reprendre les crédits délégués"
+    COMMIT = "commit", "Engager les crédits et verser l'avance"
+    CANCEL_COMMITMENT = "cancel_commitment", "Annuler l'engagement"
     CLOSE = "close", "Solder le projet"
     DISMISS = "dismiss", "Classer sans suite"
     WITHDRAW = "withdraw", "Abandonner le projet"
@@ -80,6 +86,7 @@ REVIEWED_STATES = (
     ProjectState.PREFECT_REFUSED,
     ProjectState.MINISTRY_APPROVED,
     ProjectState.MINISTRY_REFUSED,
+    ProjectState.CREDITS_DELEGATED,
     ProjectState.FUNDED,
     ProjectState.CLOSED,
 )
@@ -89,7 +96,12 @@ NOT_REVIEWED_STATES = (
     ProjectState.IN_REVIEW,
     ProjectState.CORRECTION_REQUESTED,
 )
-GRANTED_STATES = (ProjectState.MINISTRY_APPROVED, ProjectState.FUNDED, ProjectState.CLOSED)
+GRANTED_STATES = (
+    ProjectState.MINISTRY_APPROVED,
+    ProjectState.CREDITS_DELEGATED,
+    ProjectState.FUNDED,
+    ProjectState.CLOSED,
+)
 FUNDED_STATES = (ProjectState.FUNDED, ProjectState.CLOSED)
 
 # The PTAI were opened by the 2021 programme (the flyer): no PTAI for an earlier campaign (the

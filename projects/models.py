@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -74,21 +74,26 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         )
 
     def with_money(self) -> ProjectQuerySet:
-        """Annotate `committed_amount` and `paid_amount` from the ledger (two subqueries, no N+1).
-        `requested_amount` and `granted_amount` are fields."""
-        zero = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
+        """Annotate `committed_amount` (net of what was released) and `paid_amount` from the ledger
+        (two subqueries, no N+1). `requested_amount` and `granted_amount` are fields."""
+        money = DecimalField(max_digits=14, decimal_places=2)
+        zero = Value(ZERO, output_field=money)
 
-        def total(kind: str) -> Coalesce:
+        def total(amount: Any, *kinds: str) -> Coalesce:
             sums = (
-                LedgerEntry.objects.filter(commitment_id=OuterRef("commitment_id"), kind=kind)
+                LedgerEntry.objects.filter(commitment_id=OuterRef("commitment_id"), kind__in=kinds)
                 .order_by()
                 .values("commitment_id")
-                .annotate(total=Sum("amount"))
+                .annotate(total=Sum(amount))
                 .values("total")
             )
-            return Coalesce(Subquery(sums, output_field=DecimalField(max_digits=14, decimal_places=2)), zero)
+            return Coalesce(Subquery(sums, output_field=money), zero)
 
-        return self.annotate(committed_amount=total(EntryKind.COMMITMENT), paid_amount=total(EntryKind.PAYMENT))
+        released_negative = Case(When(kind=EntryKind.RELEASE, then=-F("amount")), default=F("amount"))
+        return self.annotate(
+            committed_amount=total(released_negative, EntryKind.COMMITMENT, EntryKind.RELEASE),
+            paid_amount=total(F("amount"), EntryKind.PAYMENT),
+        )
 
     def for_list(self) -> ProjectQuerySet:
         """What a list row shows, in a fixed number of queries."""
@@ -134,6 +139,8 @@ class Project(FSMModelMixin, models.Model):
     widening_perspective = models.TextField("perspective d'élargissement", blank=True, default="")
     planned_bpi = models.PositiveIntegerField("BPI prévus", null=True, blank=True)
     planned_newcomers = models.PositiveIntegerField("autres primo-arrivants prévus", null=True, blank=True)
+    # F07: how the project complements the contrat d'intégration républicaine of the people it serves.
+    cir_link = models.TextField("articulation avec le contrat d'intégration républicaine (CIR)", blank=True, default="")
     start_date = models.DateField("date de début", null=True, blank=True)
     end_date = models.DateField("date de fin", null=True, blank=True)
     carrier_kind = models.CharField(
@@ -336,13 +343,41 @@ class Project(FSMModelMixin, models.Model):
         self.opinion_by = None
         self.prefect_decision_by = None
 
-    @transition(field=state, source=[S.MINISTRY_APPROVED], target=S.FUNDED, permission=perm.may_decide_as_ministry)
+    @transition(
+        field=state,
+        source=[S.MINISTRY_APPROVED],
+        target=S.CREDITS_DELEGATED,
+        permission=perm.may_decide_as_ministry,
+    )
     def delegate_credits(self, *, user: Any, reason: str = "", opinion: str = "", amount: Any = None) -> None:
-        """The money (commitment and advance) is written by the service, which sets `commitment`."""
+        """The service delegates exactly the granted amount from the national envelope of the file's
+        line to the département's (through the région when so organised), linked to the file."""
 
-    @transition(field=state, source=[S.FUNDED], target=S.CLOSED, permission=perm.may_close)
+    @transition(
+        field=state,
+        source=[S.CREDITS_DELEGATED],
+        target=S.MINISTRY_APPROVED,
+        permission=perm.may_decide_as_ministry,
+    )
+    def cancel_delegation(self, *, user: Any, reason: str = "", opinion: str = "", amount: Any = None) -> None:
+        """The service takes the file's delegated credits back to the national envelope."""
+        _require_reason(reason, "de la reprise des crédits délégués")
+
+    @transition(field=state, source=[S.CREDITS_DELEGATED], target=S.FUNDED, permission=perm.may_commit)
+    def commit(self, *, user: Any, reason: str = "", opinion: str = "", amount: Any = None) -> None:
+        """The service commits the delegated amount on the département's envelope and pays the advance
+        (sets `commitment`); the décision attributive and the notification follow."""
+
+    @transition(field=state, source=[S.FUNDED], target=S.CREDITS_DELEGATED, permission=perm.may_commit)
+    def cancel_commitment(self, *, user: Any, reason: str = "", opinion: str = "", amount: Any = None) -> None:
+        """The service reverses the payments and the commitment: the credits are held for the file
+        again on the département's envelope, to be committed anew."""
+        _require_reason(reason, "de l'annulation de l'engagement")
+
+    @transition(field=state, source=[S.FUNDED], target=S.CLOSED, permission=perm.may_commit)
     def close(self, *, user: Any, reason: str = "", opinion: str = "", amount: Any = None) -> None:
-        """`amount`: the final amount spent (default: the amount granted); the service pays the balance."""
+        """`amount`: the final amount spent (default: the amount committed); the service pays the
+        balance and releases the rest."""
         if amount not in (None, ""):
             _amount(amount, "le montant final")
 

@@ -9,7 +9,10 @@ check costs no query beyond the project's partners (prefetched on the detail pag
 - applicant: an agent of the lead collectivité or of a partner collectivité (F45);
 - instructor: an instructeur of the project's instructing département;
 - prefect: a préfet of that département, or the préfet of its région;
-- ministry: the Ministère (national). Diair, administrateurs and opérateurs act on no PTAI.
+- ministry: the Ministère (national): validates, delegates the credits to the département;
+- authorising officer: the préfet of the département (or of its région), or the agent of the
+  préfecture holding his délégation de signature: commits the delegated credits, pays, settles.
+Diair, administrateurs and opérateurs act on no PTAI.
 """
 
 from __future__ import annotations
@@ -17,16 +20,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from accounts.enums import Role
+from accounts.permissions import is_authorising_officer
+from accounts.permissions import memberships as _memberships
 
 if TYPE_CHECKING:
-    from accounts.models import Membership
     from projects.models import Project
-
-
-def _memberships(user: Any, role: str) -> list[Membership]:
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return []
-    return [m for m in getattr(user, "active_memberships", ()) if m.role == role]
 
 
 def partner_ids(project: Project) -> set[int]:
@@ -84,17 +82,18 @@ def may_decide_as_prefect(project: Any, user: Any) -> bool:
 
 
 def may_decide_as_ministry(project: Any, user: Any) -> bool:
-    """ministry_approve, ministry_refuse, ministry_send_back, delegate_credits."""
+    """ministry_approve, ministry_refuse, ministry_send_back, delegate_credits, cancel_delegation."""
     return is_ministry(project, user)
+
+
+def may_commit(project: Any, user: Any) -> bool:
+    """commit, cancel_commitment, close: the local authorising officer of the instructing département
+    (its préfet, the préfet of its région, or the agent with the préfet's délégation de signature)."""
+    return is_authorising_officer(user, project.department)
 
 
 def may_dismiss(project: Any, user: Any) -> bool:
     return is_instructor(project, user) or is_prefect(project, user)
-
-
-def may_close(project: Any, user: Any) -> bool:
-    """The instructeur receives the final report; the Ministère may close as well."""
-    return is_instructor(project, user) or is_ministry(project, user)
 
 
 def may_edit(project: Any, user: Any) -> bool:

@@ -8,29 +8,38 @@ transaction, and schedules e-mails with `transaction.on_commit`. A refusal is a 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from accounts.enums import Role
 from audit.services import record_event
 from core.formats import format_euros
-from finance.balances import balance, commitment_totals
-from finance.enums import Tranche
+from finance.balances import to_cents
 from finance.models import Envelope
-from finance.services import FinanceError, commit, department_envelope, parse_amount, pay, release
+from finance.services import (
+    FinanceError,
+    cancel_commitment,
+    cancel_file_delegation,
+    delegate_for_file,
+    department_envelope,
+    fund,
+    national_availability,
+    parse_amount,
+    settle,
+)
 from programme.enums import BudgetLineCode, TargetPublic
 from programme.models import Campaign, Domain
 from projects import permissions
 from projects.enums import PTAI_FIRST_YEAR, ProjectState, ResourceKind, TransitionName
 from projects.errors import TransitionError
 from projects.models import AuthorityContribution, BudgetItem, Project, ProjectTransition, Resource
-from projects.notifications import notify_transition
+from projects.tasks import after_transition
 from projects.workflow import PTAI, AvailableTransition, available_transitions
 from referential.models import Authority, Department
 
@@ -46,8 +55,6 @@ __all__ = [
     "update_draft",
 ]
 
-CENT = Decimal("0.01")
-
 # Fields of the request an applicant edits (draft or correction). M2M: domains, partners.
 DRAFT_FIELDS = frozenset(
     {
@@ -58,6 +65,7 @@ DRAFT_FIELDS = frozenset(
         "widening_perspective",
         "planned_bpi",
         "planned_newcomers",
+        "cir_link",
         "start_date",
         "end_date",
         "carrier_kind",
@@ -300,81 +308,109 @@ def _department_envelope(project: Project) -> Envelope:
         raise TransitionError(exc.messages, code=exc.code or "no_envelope") from exc
 
 
-def _check_within_envelope(project: Project) -> None:
-    """The Ministry grants no more than the département can still commit on the file's line.
-
-    Checked again, under the envelope's lock, when the credits are committed (delegate_credits).
-    """
-    envelope = _department_envelope(project)
-    available = balance(envelope.pk).available
+def _check_national_availability(project: Project) -> None:
+    """F38: the Ministère grants no more than the national envelope of the file's line can still give
+    for the campaign (opened, not yet delegated or committed), less what it already granted to other
+    files waiting for their delegation. Never the département's envelope: the Ministère delegates
+    the granted amount to it next. Checked again, under the envelope's lock, at `delegate_credits`."""
+    line = _budget_line_code(project)
+    try:
+        _, available = national_availability(campaign=project.campaign, line_code=line, rules=dict(project.rules))
+    except FinanceError as exc:
+        raise TransitionError(exc.messages, code=f"finance_{exc.code}") from exc
+    waiting = Project.objects.filter(
+        campaign_id=project.campaign_id, state=ProjectState.MINISTRY_APPROVED, **_line_filter(line)
+    ).exclude(pk=project.pk)
+    promised = to_cents(waiting.aggregate(total=Sum("granted_amount"))["total"])
     granted = project.granted_amount
-    if granted is not None and granted > available:
+    if granted is not None and granted > available - promised:
+        detail = (
+            f", dont {format_euros(promised)} déjà accordés à des dossiers en attente de délégation" if promised else ""
+        )
         raise TransitionError(
-            f"Le montant accordé ({format_euros(granted)}) dépasse les crédits encore disponibles sur "
-            f"l'enveloppe {envelope} ({format_euros(available)}).",
+            f"Le montant accordé ({format_euros(granted)}) dépasse les crédits nationaux {project.campaign.year} "
+            f"encore disponibles sur la ligne {line} : {format_euros(available)}{detail}.",
             code="finance_beyond_available",
         )
 
 
+def _line_filter(line: str) -> dict[str, Any]:
+    """The files of a budget line (F41): BPI-only on 104-15, the others on 104-12."""
+    if line == BudgetLineCode.REFUGEES:
+        return {"target_public": TargetPublic.BPI_ONLY}
+    return {"target_public__in": [p for p in TargetPublic.values if p != TargetPublic.BPI_ONLY]}
+
+
+def _label(project: Project) -> str:
+    return f"{project.reference} — {project.title}"[:200]
+
+
 def _delegate_credits(project: Project, user: Any) -> None:
-    """Commit the granted amount on the département's envelope and pay the advance."""
-    rules = dict(project.rules)
-    envelope = _department_envelope(project)
+    """The Ministère delegates exactly the granted amount to the file's département (F38)."""
     granted = project.granted_amount
     assert granted is not None, "a ministry_approved file has a granted amount (project_granted_iff_approved)"
-    commitment = commit(
+    delegate_for_file(
         actor=user,
-        envelope=envelope,
+        campaign=project.campaign,
+        line_code=_budget_line_code(project),
+        department=project.department,
         amount=granted,
         funded=project,
-        label=f"{project.reference} — {project.title}"[:200],
-        rules=rules,
+        label=f"Délégation pour {_label(project)}"[:200],
+        rules=dict(project.rules),
     )
-    advance = (granted * Decimal(rules.get("advance_rate", "50")) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-    if advance > 0:
-        pay(actor=user, commitment=commitment, amount=advance, tranche=Tranche.ADVANCE)
-    project.commitment = commitment
+
+
+def _commit(project: Project, user: Any) -> None:
+    """The préfet (or his delegate) commits the delegated amount on the département's envelope and pays
+    the advance (the campaign's rate kept in the file's rules)."""
+    granted = project.granted_amount
+    assert granted is not None, "a file with delegated credits has a granted amount"
+    project.commitment = fund(
+        actor=user,
+        envelope=_department_envelope(project),
+        amount=granted,
+        funded=project,
+        label=_label(project),
+        rules=dict(project.rules),
+    )
+
+
+def _cancel_commitment(project: Project, user: Any, reason: str) -> None:
+    commitment = project.commitment
+    assert commitment is not None, "a funded file has a commitment (project_commitment_iff_funded)"
+    cancel_commitment(actor=user, commitment=commitment, reason=f"{project.reference} : {reason}")
+    project.commitment = None
 
 
 def _close(project: Project, user: Any, amount: Any) -> Decimal:
-    """Pay the balance (final amount - paid) and release what was committed but not spent.
-
-    A final amount below what is already paid is refused (a recovery order is outside the platform).
-    """
+    """Pay the balance (final amount - paid) and release what was committed but not spent."""
     commitment = project.commitment
     assert commitment is not None, "a funded file has a commitment (project_commitment_iff_funded)"
-    committed, paid = commitment_totals([commitment.pk])[commitment.pk]
-    final = committed if amount in (None, "") else parse_amount(amount)
-    if final > committed:
-        raise TransitionError(
-            f"Le montant final ({format_euros(final)}) dépasse le montant engagé ({format_euros(committed)}).",
-            code="amount_above_committed",
-        )
-    if final < paid:
-        raise TransitionError(
-            f"Le montant final ({format_euros(final)}) est inférieur à ce qui a déjà été versé "
-            f"({format_euros(paid)}) : un ordre de reversement est nécessaire.",
-            code="amount_below_paid",
-        )
-    due = final - paid
-    if due > 0:
-        pay(actor=user, commitment=commitment, amount=due, tranche=Tranche.BALANCE)
-    if final < committed:
-        release(
-            actor=user,
-            commitment=commitment,
-            amount=committed - final,
-            reason=(
-                f"Solde de {project.reference} : {format_euros(final)} dépensés sur {format_euros(committed)} engagés."
-            ),
-        )
-    return final
+    return settle(actor=user, commitment=commitment, final=amount, reason=f"Solde de {project.reference}")
+
+
+def _move_money(project: Project, name: str, user: Any, reason: str, amount: Any) -> Decimal | None:
+    """What each transition does on the ledger; returns the final amount at `close`."""
+    if name == TransitionName.MINISTRY_APPROVE:
+        _check_national_availability(project)
+    elif name == TransitionName.DELEGATE_CREDITS:
+        _delegate_credits(project, user)
+    elif name == TransitionName.CANCEL_DELEGATION:
+        cancel_file_delegation(actor=user, funded=project, reason=f"{project.reference} : {reason}")
+    elif name == TransitionName.COMMIT:
+        _commit(project, user)
+    elif name == TransitionName.CANCEL_COMMITMENT:
+        _cancel_commitment(project, user, reason)
+    elif name == TransitionName.CLOSE:
+        return _close(project, user, amount)
+    return None
 
 
 def _logged_amount(project: Project, name: str, final: Decimal | None) -> Decimal | None:
     if name == TransitionName.GIVE_OPINION:
         return project.proposed_amount
-    if name in (TransitionName.MINISTRY_APPROVE, TransitionName.DELEGATE_CREDITS):
+    if name in (TransitionName.MINISTRY_APPROVE, TransitionName.DELEGATE_CREDITS, TransitionName.COMMIT):
         return project.granted_amount
     if name == TransitionName.CLOSE:
         return final
@@ -387,8 +423,10 @@ def apply_transition(
 ) -> Project:
     """Apply the transition `name` for `user`, once: lock the row, re-read its state, check that the
     transition is available to this user, run its checks (programme rules for submit/resubmit), move
-    the money (delegate_credits, close), write the log row and the audit event, and schedule the
-    e-mail after the commit. Returns the project as saved (the `project` passed in is not modified).
+    the money (`_move_money`: the national check at ministry_approve, the delegation, the commitment
+    and the advance, the balance), write the log row and the audit event, and enqueue, after the
+    commit, the task that generates the letters and sends the e-mails (`projects.tasks`). Returns
+    the project as saved (the `project` passed in is not modified).
 
     Refusals: `TransitionError` (French messages; `code` "state_changed" when the file moved since
     it was read, e.g. a double click, "not_allowed" when this user may not, the rule ids for the
@@ -399,14 +437,8 @@ def apply_transition(
     source = locked.state
     reason = reason.strip()
     getattr(locked, name)(user=user, reason=reason, opinion=opinion, amount=amount)
-    final = None
     try:
-        if name == TransitionName.MINISTRY_APPROVE:
-            _check_within_envelope(locked)
-        elif name == TransitionName.DELEGATE_CREDITS:
-            _delegate_credits(locked, user)
-        elif name == TransitionName.CLOSE:
-            final = _close(locked, user, amount)
+        final = _move_money(locked, name, user, reason, amount)
     except FinanceError as exc:
         raise TransitionError(exc.messages, code=f"finance_{exc.code or 'refused'}") from exc
     if name == TransitionName.SUBMIT:
@@ -432,5 +464,6 @@ def apply_transition(
     if log.amount is not None:
         details["montant"] = format_euros(log.amount)
     record_event(actor=user, verb=f"projects.{name}", target=locked, details=details)
-    transaction.on_commit(partial(notify_transition, log.pk))
+    # Documents and e-mails once the transition is committed, whatever door applied it.
+    transaction.on_commit(partial(after_transition.enqueue, log.pk))
     return locked

@@ -65,6 +65,25 @@ def completeness(project: Project) -> list[Finding]:
     return missing
 
 
+def advice(project: Project) -> list[Finding]:
+    """What the request should say, without blocking it (F07: the link with the CIR)."""
+    if project.cir_link.strip():
+        return []
+    return [
+        Finding(
+            "ptai.cir",
+            Severity.WARNING,
+            "Indiquez comment le projet complète le contrat d'intégration républicaine (CIR) des personnes "
+            "accompagnées.",
+            "cir_link",
+        )
+    ]
+
+
 def findings(project: Project, *, rules: dict[str, Any] | None = None) -> list[Finding]:
     """Every blocking finding and warning of the file, programme rules first."""
-    return [*check(subject_for(project), rules if rules is not None else rules_for(project)), *completeness(project)]
+    return [
+        *check(subject_for(project), rules if rules is not None else rules_for(project)),
+        *completeness(project),
+        *advice(project),
+    ]

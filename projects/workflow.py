@@ -43,6 +43,11 @@ FORMS: dict[str, TransitionForm] = {
     T.MINISTRY_REFUSE: TransitionForm(reason="required", reason_label="Motif du refus", notifies_applicant=True),
     T.MINISTRY_SEND_BACK: TransitionForm(reason="required", reason_label="Motif du renvoi en instruction"),
     T.DELEGATE_CREDITS: TransitionForm(notifies_applicant=True),
+    T.CANCEL_DELEGATION: TransitionForm(reason="required", reason_label="Motif de la reprise des crédits"),
+    T.COMMIT: TransitionForm(notifies_applicant=True),
+    T.CANCEL_COMMITMENT: TransitionForm(
+        reason="required", reason_label="Motif de l'annulation de l'engagement", notifies_applicant=True
+    ),
     T.CLOSE: TransitionForm(
         reason="optional",
         reason_label="Observations sur le bilan",

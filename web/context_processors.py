@@ -36,6 +36,8 @@ def nav_items_for(user: Any) -> list[tuple[str, str]]:
         items.append(("Campagnes", reverse("web:campaign_list")))
     if user.has_role(Role.ADMIN, Role.PREFECT):
         items.append(("Invitations", reverse("web:invitation_list")))
+    if user.has_role(Role.PREFECT):
+        items.append(("Délégations de signature", reverse("web:signing_delegations")))
     return items
 
 

@@ -35,7 +35,10 @@ urlpatterns = [
     path("campagnes/<int:year>/modifier/", programme.campaign_edit, name="campaign_edit"),
     path("domaines/", programme.domain_list, name="domain_list"),
     path("domaines/<slug:code>/modifier/", programme.domain_edit, name="domain_edit"),
+    path("priorites/", programme.priority_list, name="priority_list"),
+    path("priorites/<slug:code>/modifier/", programme.priority_edit, name="priority_edit"),
     path("invitations/", accounts.invitation_list, name="invitation_list"),
+    path("delegations-de-signature/", accounts.signing_delegations, name="signing_delegations"),
     path("invitations/nouvelle/", accounts.invitation_create, name="invitation_create"),
     path("invitations/<int:pk>/annuler/", accounts.invitation_revoke, name="invitation_revoke"),
     path("budget/", finance.budget, name="budget"),
@@ -61,6 +64,7 @@ urlpatterns = [
     path("ctai/<int:pk>/", contracts.contract_detail, name="contract_detail"),
     path("ctai/<int:pk>/diagnostic/", contracts.contract_diagnosis, name="contract_diagnosis"),
     path("ctai/<int:pk>/derogation/", contracts.contract_derogation, name="contract_derogation"),
+    path("ctai/<int:pk>/coordinateur/", contracts.contract_coordinator, name="contract_coordinator"),
     path("ctai/<int:pk>/actions/<slug:name>/", contracts.contract_transition, name="contract_transition"),
     path(
         "ctai/<int:contract_pk>/programmations/nouvelle/",

@@ -140,6 +140,10 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBacken
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Territoires d'intégration <ne-pas-repondre@territoires-integration.gouv.fr>"
 )
+# Work done after a transition is committed (generated letters, e-mails): Django's tasks framework.
+# Run at once, in the process that enqueues them (after the commit), until a worker takes them.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
 # Absolute address used in e-mails (invitation links).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
@@ -174,8 +178,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # django-axes logs every log-in check at INFO; keep its warnings (lockouts) only.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # django-axes logs every log-in check at INFO; keep its warnings (lockouts) only. The tasks
+    # framework logs each task's start and end at INFO; keep its failures (warnings and errors).
+    "loggers": {"axes": {"level": "WARNING"}, "django.tasks": {"level": "WARNING"}},
 }
 
 

@@ -1,6 +1,8 @@
 """/api/v1/ctai/, /api/v1/programmings/, /api/v1/calls/: a métropole's CTAI from contact to signed,
-its yearly programming from draft to committed, each actor with its own token; scopes,
-representation, refusals (400 with rule ids, 409), query budgets.
+its coordinator (F20), the widening of a CTAIR from the collectivité's declaration (F16), its yearly
+programming from draft to committed and settled (the actions' parts F11 and priorities F13, the
+advance and the balance), each actor with its own token; scopes, representation, refusals (400 with
+rule ids, 409), query budgets.
 
 The signatory is Grenoble-Alpes-Métropole (EPCI, Isère); "another collectivité" is the Métropole
 de Lyon (Rhône).
@@ -156,14 +158,14 @@ def test_f10_f17_f18_f19_f20_f21_a_metropole_signs_its_ctai_through_the_api() ->
     assert ok(act(prefect, url, "complete_diagnosis"))["state"] == "drafting"
     assert refused(patch(agent, f"{url}/diagnosis/", {"gaps": "Autre"}))["code"] == "not_editable"
 
-    # F20/F21: the signature needs the coordinator and the signatories.
+    # F21: the signature needs the signatories; F20: the coordinator may be given, it is not required.
     sign = next(t for t in prefect.get_json(f"{url}/transitions/") if t["name"] == "sign")
     assert sign["target"] == "signed"
     assert sign["fields"][:2] == ["signed_on", "effective_from"]
     assert "coordinator_recruiting" in sign["form"]["fields"]
     body = refused(act(prefect, url, "sign", signed_on="2022-03-01"))
-    assert set(body["rule_ids"]) == {"ctai.coordinator.required", "ctai.signatories.required"}
-    assert len(body["errors"]["non_field_errors"]) == 2  # two messages: code "invalid", as every such error
+    assert body["rule_ids"] == ["ctai.signatories.required"]
+    assert len(body["errors"]["non_field_errors"]) == 1
     signed = ok(act(prefect, url, "sign", **SIGN_DATA))
     second = refused(act(prefect, url, "sign", **SIGN_DATA), 409)
     assert second["code"] == "transition_unavailable"
@@ -185,6 +187,7 @@ def test_f10_f17_f18_f19_f20_f21_a_metropole_signs_its_ctai_through_the_api() ->
         "duration_years": 3,
     }
     assert signed["coordinator"] == {
+        "status": "named",
         "name": "Camille Martin",
         "role": "Cheffe de projet intégration",
         "contact": "camille.martin@example.org",
@@ -228,45 +231,114 @@ def test_f19_signing_without_a_completed_diagnosis_is_400_with_the_rule_id() -> 
     assert not ContractTransition.objects.filter(contract=contract).exists()
 
 
-def test_f16_the_representation_links_a_ctair_and_the_ctai_that_widens_it() -> None:
-    """F16: a CTAI declared as widening the CTAIR in force; at its signature the CTAIR is widened."""
+def test_f20_the_coordinator_is_recorded_through_the_api_and_a_contract_signs_without_one() -> None:
+    """F20: a contract signs with no coordinator (status `none`); the collectivité then records one
+    being recruited, then named; another collectivité's agent is refused."""
+    contract = make_contract(ContractState.DRAFTING)
+    url = f"{CTAI}/{contract.pk}"
+    signed = ok(
+        act(
+            client("prefect_isere"),
+            url,
+            "sign",
+            signed_on="2022-03-01",
+            elected_official_name="Christophe Ferrari",
+            prefect_name="Laurent Prévost",
+        )
+    )
+    assert (signed["state"], signed["coordinator"]["status"]) == ("signed", "none")
+    agent = client("agent_lead")
+    recruiting = ok(agent.put(f"{url}/coordinator/", json.dumps({"recruiting": True}), content_type="application/json"))
+    assert recruiting["coordinator"] == {
+        "status": "recruiting",
+        "name": "",
+        "role": "",
+        "contact": "",
+        "recruiting": True,
+    }
+    named = ok(
+        agent.put(
+            f"{url}/coordinator/",
+            json.dumps({"name": "Camille Martin", "role": "Cheffe de projet"}),
+            content_type="application/json",
+        )
+    )
+    assert (named["coordinator"]["status"], named["coordinator"]["name"]) == ("named", "Camille Martin")
+    body = refused(
+        agent.put(f"{url}/coordinator/", json.dumps({"name": "X", "recruiting": True}), content_type="application/json")
+    )
+    assert body["code"] == "coordinator"
+    other = client("agent_other").put(
+        f"{url}/coordinator/", json.dumps({"recruiting": True}), content_type="application/json"
+    )
+    assert other.status_code == 404
+
+
+def test_f16_a_signed_ctair_is_widened_through_the_api_from_the_declaration() -> None:
+    """F16: the collectivité declares its intention (transition `declare_widening` of the CTAIR); the CTAI
+    opened from it links to the CTAIR, carries the declaration, needs no letter; at its signature the
+    CTAIR is widened."""
     ctair = signed_contract(kind=ContractKind.CTAIR, title="CTAIR Grenoble")
     Contract.objects.filter(pk=ctair.pk).update(created_at=timezone.now() - timedelta(days=400))
-    agent, lead = client("agent_lead"), grenoble_metropole()
-    created = ok(agent.post_json(f"{CTAI}/", {"authority": lead.siren, "year": 2021, "widens": ctair.pk}), 201)
-    ctai = Contract.objects.get(pk=created["id"])
-    assert (created["kind"], created["widens"], created["widened_into"]) == ("ctai", ctair.pk, None)
+    agent, lead, ministry = client("agent_lead"), grenoble_metropole(), client("ministry")
+    offered = {t["name"]: t for t in agent.get_json(f"{CTAI}/{ctair.pk}/transitions/")}
+    assert offered["declare_widening"]["fields"] == ["reason", "declared_on"]
+    assert offered["declare_widening"]["target"] == "signed"
+    body = refused(act(agent, f"{CTAI}/{ctair.pk}", "declare_widening", reason=""))
+    assert body["code"] == "reason_required"
+    declared = ok(
+        act(agent, f"{CTAI}/{ctair.pk}", "declare_widening", reason="Ouvrir le CTAIR.", declared_on="2021-06-01")
+    )
+    assert declared["state"] == "signed"
+    ctai = Contract.objects.get(widens=ctair)
+    assert declared["widened_into"] == ctai.pk
 
-    ministry = client("ministry")
-    row = ministry.get_json(f"{CTAI}/{ctair.pk}/")
-    assert {key: row[key] for key in ISSUE_FIELDS} == {
-        "id": ctair.pk,
-        "kind": "ctair",
-        "state": "signed",
-        "authority": {"code": "200040715", "name": lead.name},
-        "departement": "38",
-        "signed_on": "2022-03-01",
-        "widens": None,
-        "widened_into": ctai.pk,
-        "programmings": [],
+    row = ministry.get_json(f"{CTAI}/{ctai.pk}/")
+    assert (row["kind"], row["state"], row["widens"], row["letter_date"]) == (
+        "ctai",
+        "widening_declared",
+        ctair.pk,
+        None,
+    )
+    assert row["widening"] == {
+        "declared_on": "2021-06-01",
+        "declared_by": agent.user.email,  # type: ignore[union-attr]
+        "declaration": "Ouvrir le CTAIR.",
+        "in_negotiation": False,
     }
+    assert row["findings"] == []  # no letter rule for a widening
     rows = ministry.get_json(f"{CTAI}/")["results"]
     assert [(r["id"], r["kind"], r["widens"], r["widened_into"]) for r in rows] == [
         (ctai.pk, "ctai", ctair.pk, None),
         (ctair.pk, "ctair", None, ctai.pk),
     ]
     assert "findings" not in rows[0] and "diagnosis" not in rows[0]
+    assert [t["name"] for t in client("prefect_isere").get_json(f"{CTAI}/{ctai.pk}/transitions/")] == [
+        "start_diagnosis",
+        "abandon",
+    ]
 
     # Signed in its place: the CTAIR is closed as widened.
-    Contract.objects.filter(pk=ctai.pk).update(
-        state=ContractState.DRAFTING, letter_date=date(2021, 10, 1), signature_year=2022
-    )
+    Contract.objects.filter(pk=ctai.pk).update(state=ContractState.DRAFTING)
     from tests.contracts.conftest import complete_diagnosis_of
 
     complete_diagnosis_of(ctai)
     signed = ok(act(client("prefect_isere"), f"{CTAI}/{ctai.pk}", "sign", **SIGN_DATA))
     assert (signed["state"], signed["widens"]) == ("signed", ctair.pk)
     assert ministry.get_json(f"{CTAI}/{ctair.pk}/")["state"] == "widened"
+    assert lead.siren == signed["authority"]["code"]
+
+
+def test_f16_a_ctair_in_negotiation_is_carried_on_through_the_api() -> None:
+    ctair = make_contract(ContractState.LETTER_RECEIVED, kind=ContractKind.CTAIR)
+    carried = ok(act(client("prefect_isere"), f"{CTAI}/{ctair.pk}", "declare_widening", reason="Courrier du 2 juin."))
+    assert (carried["id"], carried["kind"], carried["state"], carried["letter_date"]) == (
+        ctair.pk,
+        "ctai",
+        "letter_received",
+        "2021-10-01",
+    )
+    assert carried["widening"]["in_negotiation"] is True and carried["findings"] == []
 
 
 def test_create_refusals_in_french() -> None:
@@ -278,11 +350,14 @@ def test_create_refusals_in_french() -> None:
     assert body["errors"] == {"authority": ["Aucune collectivité n'a le code « 00000 »."]}
     body = refused(client("agent_lead").post_json(f"{CTAI}/", {**data, "year": 2030}))
     assert body["errors"] == {"year": ["Aucune campagne pour l'année 2030."]}
-    body = refused(client("agent_lead").post_json(f"{CTAI}/", {**data, "widens": 999999}))
-    assert body["errors"] == {"widens": ["Aucun contrat n° 999999 dans votre périmètre."]}
     ctair = signed_contract(kind=ContractKind.CTAIR)
-    body = refused(client("agent_lead").post_json(f"{CTAI}/", {**data, "kind": "ctair", "widens": ctair.pk}))
-    assert body["code"] == "widens"
+    body = refused(client("agent_lead").post_json(f"{CTAI}/", {**data, "widens": ctair.pk}))
+    assert body["errors"] == {
+        "widens": [
+            "Pour élargir un CTAIR, déclarez l'intention de la collectivité sur le CTAIR : transition "
+            f"« declare_widening » (POST /api/v1/ctai/{ctair.pk}/transitions/declare_widening/)."
+        ]
+    }
     assert Contract.objects.count() == 1
     for method in ("put", "patch", "delete"):
         assert getattr(client("agent_lead"), method)(f"{CTAI}/{ctair.pk}/").status_code == 405
@@ -324,6 +399,7 @@ def housing_action(**extra: Any) -> dict[str, Any]:
         "budget": "260000",
         "state_amount": "150000",
         "domains": ["logement"],
+        "priority": "logement",
         **extra,
     }
 
@@ -342,6 +418,8 @@ def language_action(**extra: Any) -> dict[str, Any]:
         "budget": "80000",
         "state_amount": "60000",
         "domains": ["formation-linguistique"],
+        "part": "complement",
+        "priority": "langue-formation-emploi",
         **extra,
     }
 
@@ -391,6 +469,11 @@ def test_f22_f24_f15_f43_a_programming_is_presented_approved_and_committed_throu
 
     housing = ok(agent.post_json(f"{url}/actions/", housing_action()), 201)
     assert (housing["domains"], housing["review"], housing["state_amount"]) == (["logement"], "pending", "150000.00")
+    assert (housing["part"], housing["priority"]) == ("base", "logement")  # F11: the socle by default; F13
+    body = refused(agent.post_json(f"{url}/actions/", language_action(part="socle")))
+    assert body["errors"] == {"part": ["« socle » n'est pas un choix valide : base, complement."]}
+    body = refused(agent.post_json(f"{url}/actions/", language_action(priority="inconnue")))
+    assert "priority" in body["errors"]
     body = refused(agent.post_json(f"{url}/actions/", language_action(siret="123")))
     assert "siret" in body["errors"]
     language = ok(agent.post_json(f"{url}/actions/", language_action()), 201)
@@ -408,6 +491,8 @@ def test_f22_f24_f15_f43_a_programming_is_presented_approved_and_committed_throu
         "base": "150000.00",
         "complement": "60000.00",
         "total": "210000.00",
+        "on_base": "150000.00",
+        "on_complement": "60000.00",
     }
     assert [a["id"] for a in detail["actions"]] == [housing["id"], language["id"]]
     body = refused(act(agent, url, "present"))
@@ -416,7 +501,7 @@ def test_f22_f24_f15_f43_a_programming_is_presented_approved_and_committed_throu
 
     ok(patch(agent, f"{url}/", {"complement_amount": "50000"}))
     body = refused(act(agent, url, "present"))
-    assert body["rule_ids"] == ["ctai.programming.total"]
+    assert body["rule_ids"] == ["ctai.complement.total"]  # F11: the complement's actions make the complement
     ok(patch(agent, f"{url}/actions/{language['id']}/", {"state_amount": "50000"}))
     presented = ok(act(agent, url, "present", reason="Programmation 2022."))
     assert presented["state"] == "presented"
@@ -450,10 +535,32 @@ def test_f22_f24_f15_f43_a_programming_is_presented_approved_and_committed_throu
     assert refused(act(prefect, url, "commit"), 409)["code"] == "transition_unavailable"
     assert isere_balance(ministry, BudgetLineCode.REFUGEES)["committed"] == "150000.00"
     assert isere_balance(ministry, BudgetLineCode.NEWCOMERS)["committed"] == "50000.00"
+    # The advance (50 %) paid at the commitment, as a PTAI's.
+    assert committed["money"] == [
+        {"line": "104-15", "committed": "150000.00", "paid": "75000.00", "to_pay": "75000.00", "spent": None},
+        {"line": "104-12", "committed": "50000.00", "paid": "25000.00", "to_pay": "25000.00", "spent": None},
+    ]
+    assert [t["name"] for t in prefect.get_json(f"{url}/transitions/")] == ["cancel_commitment", "close"]
+
+    # The year's report: the balance paid up to what was spent, the rest released.
+    body = refused(act(prefect, url, "close", report_received_on="2023-03-15", final_base_amount="160000"))
+    assert body["code"] == "finance_amount_above_committed"
+    closed = ok(act(prefect, url, "close", report_received_on="2023-03-15", final_base_amount="140000"))
+    assert (closed["state"], closed["report_received_on"], closed["final_base_amount"]) == (
+        "closed",
+        "2023-03-15",
+        "140000.00",
+    )
+    assert closed["money"] == [
+        {"line": "104-15", "committed": "140000.00", "paid": "140000.00", "to_pay": "0.00", "spent": "140000.00"},
+        {"line": "104-12", "committed": "50000.00", "paid": "50000.00", "to_pay": "0.00", "spent": "50000.00"},
+    ]
+    assert isere_balance(ministry, BudgetLineCode.REFUGEES)["committed"] == "140000.00"
     assert list(ProgrammingTransition.objects.filter(programming_id=pk).values_list("transition", flat=True)) == [
         "present",
         "approve",
         "commit",
+        "close",
     ]
 
     # The contract shows its year.
@@ -461,8 +568,8 @@ def test_f22_f24_f15_f43_a_programming_is_presented_approved_and_committed_throu
         {
             "id": pk,
             "year": 2022,
-            "state": "committed",
-            "state_label": "Crédits engagés",
+            "state": "closed",
+            "state_label": "Soldée",
             "base_amount": "150000.00",
             "complement_amount": "50000.00",
             "total": "200000.00",

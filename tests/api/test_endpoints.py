@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from demo.accounts import seed_demo_accounts
 from demo.finance import seed_demo_finance
 from finance.enums import EnvelopeLevel
 from finance.models import Envelope
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo_money(db: None) -> None:
+    seed_demo_accounts()  # the Ministère's demo agent opens and delegates the credits
     seed_demo_finance()
 
 
@@ -53,6 +55,7 @@ def test_instructor_of_isere_sees_only_isere_envelopes(demo_money: None, api_ins
         "delegated": "0.00",
         "committed": "0.00",
         "paid": "0.00",
+        "released": "0.00",
         "available": "600000.00",
         "to_pay": "0.00",
     }

@@ -67,7 +67,7 @@ def test_instructor_of_isere_lists_isere_files_with_the_representation() -> None
     lead = grenoble_metropole()
     assert row["id"] == project.pk
     assert row["reference"] == project.reference
-    assert (row["state"], row["state_label"], row["year"]) == ("funded", "Crédits délégués", 2021)
+    assert (row["state"], row["state_label"], row["year"]) == ("funded", "Engagé", 2021)
     assert row["authority"] == {"code": lead.code, "name": lead.name}
     assert row["departement"] == "38"
     assert sorted(row["domains"]) == ["formation-linguistique", "logement"]
@@ -134,6 +134,48 @@ def test_patch_checks_the_fields_in_french() -> None:
     response = patch(agent, project.pk, {"domains": ["inconnu"]})
     assert response.status_code == 400
     assert response.json()["errors"]["domains"] == ["Domaines inconnus : inconnu."]
+
+
+@pytest.mark.parametrize(
+    ("typed", "requested"),
+    [
+        ("40 000", "40000.00"),
+        ("40\u202f000,50", "40000.50"),
+        ("12 345,67 €", "12345.67"),
+        ("40000.50", "40000.50"),
+        (40000, "40000.00"),
+        (40000.5, "40000.50"),
+    ],
+)
+def test_amounts_are_read_the_french_way_as_on_the_pages(typed: Any, requested: str) -> None:
+    """One reader of amounts for the whole platform: what a French agent types goes through the API."""
+    agent = client("agent_lead")
+    project = ProjectFactory()
+    budget = {"expenses": [], "resources": [{"kind": "state_request", "amount": typed}]}
+    response = patch(agent, project.pk, {"budget": budget})
+    assert response.status_code == 200, response.content
+    assert response.json()["requested_amount"] == requested
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ('"1e9"', "Indiquez un montant en euros, par exemple 40 000 ou 12 345,67."),
+        ("1e9", "Indiquez un montant en euros, par exemple 40 000 ou 12 345,67."),
+        ('"12,345.67"', "« 12,345.67 » est ambigu"),
+        ("-5", "Le montant ne peut pas être négatif."),
+        ("40000.123", "Le montant a au plus deux décimales"),
+    ],
+)
+def test_ambiguous_or_absurd_amounts_are_refused_in_french(raw: str, message: str) -> None:
+    agent = client("agent_lead")
+    project = ProjectFactory()
+    body = '{"budget": {"expenses": [], "resources": [{"kind": "state_request", "amount": ' + raw + "}]}}"
+    response = agent.patch(f"{PTAI}/{project.pk}/", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert message in json.dumps(response.json()["errors"], ensure_ascii=False)
+    project.refresh_from_db()
+    assert project.requested_amount == Decimal("50000.00")
 
 
 def test_patch_only_in_draft_or_correction() -> None:

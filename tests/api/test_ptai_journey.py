@@ -8,13 +8,14 @@ from typing import Any
 import pytest
 
 from documents.models import Document
+from finance.balances import balance
 from programme.enums import BudgetLineCode
 from programme.models import Campaign
 from projects.enums import ProjectState
 from projects.models import Project, ProjectTransition
 from tests.api.conftest import API, ApiClient
 from tests.factories import grenoble_metropole
-from tests.projects.conftest import isere_envelope, make_persona
+from tests.projects.conftest import make_persona, national_credits
 
 pytestmark = pytest.mark.django_db
 
@@ -40,13 +41,17 @@ def envelope_balance(client: ApiClient, line: str) -> dict[str, str]:
     return balance
 
 
-def test_a_ptai_goes_from_draft_to_closed_through_the_api_alone() -> None:
+def test_f38_a_ptai_goes_from_draft_to_closed_through_the_api_alone(django_capture_on_commit_callbacks: Any) -> None:
+    """F36-F38 through the API: the Ministère validates and delegates the credits to Isère, the
+    préfet of Isère commits them and pays the balance on the final report."""
     agent = ApiClient(make_persona("agent_lead"))
     instructor = ApiClient(make_persona("instructor_isere"))
     prefect = ApiClient(make_persona("prefect_isere"))
     ministry = ApiClient(make_persona("ministry"))
     assert ministry.user is not None
-    isere_envelope(Campaign.objects.get(year=2021), BudgetLineCode.NEWCOMERS, "100000", actor=ministry.user)
+    national = national_credits(
+        Campaign.objects.get(year=2021), BudgetLineCode.NEWCOMERS, "100000", actor=ministry.user
+    )
     lead = grenoble_metropole()
 
     def act(client: ApiClient, pk: int, name: str, **body: Any) -> Any:
@@ -140,9 +145,16 @@ def test_a_ptai_goes_from_draft_to_closed_through_the_api_alone() -> None:
     approved = ok(act(ministry, pk, "ministry_approve", amount="45000.00"))
     assert (approved["state"], approved["granted_amount"]) == ("ministry_approved", "45000.00")
 
-    # The credits: committed on Isère's envelope, the advance paid.
+    # The Ministère delegates the granted amount from the national envelope to Isère's.
+    delegated = ok(act(ministry, pk, "delegate_credits"))
+    assert (delegated["state"], delegated["state_label"]) == ("credits_delegated", "Crédits délégués")
+    assert balance(national.pk).available == Decimal("55000")
     before = envelope_balance(ministry, BudgetLineCode.NEWCOMERS)
-    funded = ok(act(ministry, pk, "delegate_credits"))
+    assert (Decimal(before["received"]), Decimal(before["committed"])) == (Decimal("45000"), Decimal("0"))
+    # Not the Ministère's to commit: the préfet, authorising officer of Isère, commits and pays.
+    assert refused(act(ministry, pk, "commit"), 409)["code"] == "transition_unavailable"
+    with django_capture_on_commit_callbacks(execute=True):
+        funded = ok(act(prefect, pk, "commit"))
     rate = Decimal(str(Project.objects.get(pk=pk).rules.get("advance_rate", "50")))
     advance = (Decimal("45000") * rate / 100).quantize(Decimal("0.01"))
     assert (funded["state"], funded["committed_amount"], funded["paid_amount"]) == ("funded", "45000.00", str(advance))
@@ -155,15 +167,16 @@ def test_a_ptai_goes_from_draft_to_closed_through_the_api_alone() -> None:
 
     # A second click: refused in French, nothing written.
     logged = ProjectTransition.objects.filter(project_id=pk).count()
-    body = refused(act(ministry, pk, "delegate_credits"), 409)
+    body = refused(act(prefect, pk, "commit"), 409)
     assert body["code"] == "transition_unavailable"
     assert ProjectTransition.objects.filter(project_id=pk).count() == logged
 
-    # The instructeur closes: the balance is paid.
-    closed = ok(act(instructor, pk, "close"))
-    assert (closed["state"], closed["paid_amount"]) == ("closed", "45000.00")
-    assert Decimal(envelope_balance(ministry, BudgetLineCode.NEWCOMERS)["paid"]) == Decimal("45000")
-    assert ok(instructor.get(f"{PTAI}/{pk}/transitions/")) == []
+    # The préfet closes on the final report, spending 40 000 €: the balance is paid, 5 000 € released.
+    closed = ok(act(prefect, pk, "close", amount="40 000"))
+    assert (closed["state"], closed["committed_amount"], closed["paid_amount"]) == ("closed", "40000.00", "40000.00")
+    final = envelope_balance(ministry, BudgetLineCode.NEWCOMERS)
+    assert (Decimal(final["paid"]), Decimal(final["released"])) == (Decimal("40000"), Decimal("5000"))
+    assert ok(prefect.get(f"{PTAI}/{pk}/transitions/")) == []
     steps = list(ProjectTransition.objects.filter(project_id=pk).values_list("transition", flat=True))
     assert steps == [
         "submit",
@@ -174,5 +187,6 @@ def test_a_ptai_goes_from_draft_to_closed_through_the_api_alone() -> None:
         "prefect_approve",
         "ministry_approve",
         "delegate_credits",
+        "commit",
         "close",
     ]

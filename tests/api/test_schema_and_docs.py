@@ -34,6 +34,7 @@ ENDPOINTS = {
     "/api/v1/ctai/": {"get", "post"},
     "/api/v1/ctai/{id}/": {"get"},
     "/api/v1/ctai/{id}/diagnosis/": {"patch"},
+    "/api/v1/ctai/{id}/coordinator/": {"put"},
     "/api/v1/ctai/{id}/programmings/": {"get", "post"},
     "/api/v1/ctai/{id}/transitions/": {"get"},
     "/api/v1/ctai/{id}/transitions/{name}/": {"post"},
@@ -45,6 +46,8 @@ ENDPOINTS = {
     "/api/v1/programmings/{id}/transitions/{name}/": {"post"},
     "/api/v1/calls/": {"get"},
     "/api/v1/calls/{id}/": {"get"},
+    "/api/v1/priorities/": {"get"},
+    "/api/v1/priorities/{code}/": {"get"},
 }
 
 

@@ -101,10 +101,14 @@ def test_missing_field_is_a_french_field_error(api_admin: ApiClient, account: Us
 def test_a_finance_error_is_a_400_with_its_message(api_admin: ApiClient, account: User) -> None:
     response = api_admin.post_json(url(account, "deactivate/"), {"reason": "Départ", "amount": "12,345"})
     assert response.status_code == 400
+    message = (
+        "Le montant a au plus deux décimales (les centimes) : par exemple 40 000 ou 12 345,67. "
+        "Pour les milliers, mettez une espace : 40 000."
+    )
     assert response.json() == {
-        "detail": "Le montant a au plus deux décimales (les centimes).",
+        "detail": message,
         "code": "amount_cents",
-        "errors": {"non_field_errors": ["Le montant a au plus deux décimales (les centimes)."]},
+        "errors": {"non_field_errors": [message]},
         "rule_ids": [],
     }
 

@@ -4,14 +4,14 @@
    with its first yearly programming approved and committed: ``agent.clermont-metropole`` opens the
    contract and records the letter, ``prefet.puy-de-dome`` starts the diagnosis, ``diair`` fills it
    in and completes it, the préfet signs; the agent opens the 2022 programming, sets the socle,
-   adds a housing action and another one, presents it; the Diair accepts each action and approves;
-   the préfet commits the credits. The national budget page of 2022 shows the commitment on the
+   adds a housing action and another one (each on the socle, each with its priority of the national
+   strategy), presents it; the Diair accepts each action and approves; the préfet commits the
+   credits and the advance is paid. The national budget page of 2022 shows the commitment on the
    Puy-de-Dôme row of line 104-15 (the demo delegates no 104-12 credit there: complement 0 €).
-2. Rennes Métropole widens its CTAIR of 2020 into a CTAI. Every CTAIR in force in the demo
-   (Dijon, Nantes, Clermont-Ferrand, Rennes) already has an open CTAI that widens it, and a CTAIR is
-   widened by one CTAI only: the journey walks Rennes's CTAI (opened by the préfet, "CTAIR élargi"
-   declared at its creation) from its current step, ``contact``, to ``signed``; the CTAIR is then
-   "Élargi en CTAI", each page links to the other and both timelines tell the widening.
+2. Rennes Métropole widens its CTAIR of 2020 into a CTAI (F16). Its declaration of intent was
+   recorded by the préfet on the métropole's behalf (demo): the CTAI starts at « Intention
+   d'élargissement déclarée », with no lettre d'engagement; the journey walks it to ``signed``; the
+   CTAIR is then "Élargi en CTAI", each page links to the other and both timelines tell the widening.
 
 Each actor logs in in a fresh browser context; buttons are clicked by their accessible names and
 the state badge ``#etat`` is checked after each step. Every page passes the checks of
@@ -49,7 +49,7 @@ HOUSING = "Accès au logement des réfugiés : captation et bail glissant"
 LANGUAGE = "Ateliers de français à visée professionnelle"
 BUDGET_CAPTION = "Crédits par territoire, ligne 104-15, campagne 2022"
 
-# Journey 2: Rennes Métropole (Ille-et-Vilaine), its CTAI of campaign 2021 at `contact`.
+# Journey 2: Rennes Métropole (Ille-et-Vilaine), its CTAI of campaign 2021 at `widening_declared`.
 RENNES_AGENT, RENNES_PREFECT = "agent.rennes", "prefet.ille-et-vilaine"
 RENNES_CTAI, RENNES_CTAIR = "CTAI — Rennes Métropole", "CTAIR 2020 — Rennes Métropole"
 
@@ -190,9 +190,11 @@ def add_action(
     others: str,
     budget: str,
     state_amount: str,
+    priority: str,
     slug: str,
 ) -> None:
-    """An action carried by the collectivité itself, typed in the action form."""
+    """An action carried by the collectivité itself, on the socle (F11), with its priority of the
+    national strategy (F13), typed in the action form."""
     page = visitor.page
     page.get_by_role("link", name="Ajouter une action").click()
     expect(page).to_have_url(re.compile(rf"/programmations/{pk}/actions/nouvelle/$"))
@@ -206,6 +208,10 @@ def add_action(
     for domain in domains:
         click_label(page, domain, "checkbox")
     click_label(page, public, "radio")
+    page.get_by_label("Priorité de la stratégie nationale pour l'accueil et l'intégration des réfugiés").select_option(
+        label=priority
+    )
+    expect(page.get_by_role("radio", name=re.compile(r"^Socle"))).to_be_checked()  # the initial part
     page.get_by_label("BPI prévus").fill(bpi)
     page.get_by_label("Autres primo-arrivants prévus").fill(others)
     expect(page.get_by_role("radio", name="La collectivité", exact=True)).to_be_checked()  # the initial carrier
@@ -270,8 +276,6 @@ def open_contract(visitor: Visitor) -> int:
     expect(page.get_by_label("Type de contrat")).to_have_value("ctai")
     page.get_by_label("Titre").press_sequentially(CLERMONT_TITLE)
     page.get_by_label("Campagne").select_option(label="Campagne 2021")
-    # No CTAIR of its own to widen: the choice is left empty.
-    expect(page.get_by_label("CTAIR élargi")).to_have_value("")
     visitor.check("nouveau")
     page.get_by_role("button", name="Ouvrir le contrat").click()
     expect(page).to_have_url(re.compile(r"/ctai/\d+/$"))
@@ -335,7 +339,7 @@ def test_f10_f24_f41_f43_metropole_from_first_contact_to_committed_programming(m
                 "Préfet signataire": "Anne Vidal",
                 "Délégué interministériel signataire": "Le délégué interministériel à l'accueil et à "
                 "l'intégration des réfugiés",
-                "Coordinateur : nom": "Romain Chabrier",
+                "Coordinateur dédié (facultatif) : nom": "Romain Chabrier",
                 "Coordinateur : fonction": "Chargé de mission accueil et intégration des réfugiés",
                 "Coordinateur : contact": "coordination-ctai@clermontmetropole.example",
             }
@@ -384,6 +388,7 @@ def test_f10_f24_f41_f43_metropole_from_first_contact_to_committed_programming(m
         others="0",
         budget="140000",
         state_amount="100000",
+        priority="Garantir l'accès au logement",
         slug="action-logement",
     )
     add_action(
@@ -397,6 +402,7 @@ def test_f10_f24_f41_f43_metropole_from_first_contact_to_committed_programming(m
         others="0",
         budget="70000",
         state_amount="50000",
+        priority="Améliorer la maîtrise de la langue française et l'accès à la formation et à l'emploi",
         slug="action-langue",
     )
     expect(page.get_by_role("heading", name="Actions (2)")).to_be_visible()
@@ -432,11 +438,14 @@ def test_f10_f24_f41_f43_metropole_from_first_contact_to_committed_programming(m
     )
     log_out(diair)
 
-    # The préfet commits the year's credits on the Puy-de-Dôme envelope of line 104-15.
+    # The préfet commits the year's credits on the Puy-de-Dôme envelope of line 104-15; the advance is paid.
     prefect = logged_in(make_visitor, CLERMONT_PREFECT)
-    programming_step(prefect, programming, "Engager les crédits de l'année", "Crédits engagés", "credits-engages")
-    expect(prefect.page.locator("#engagements")).to_contain_text("socle")
-    expect(prefect.page.locator("section[aria-labelledby='actions-title']")).to_have_count(0)  # nothing left to do
+    programming_step(
+        prefect, programming, "Engager les crédits de l'année et verser l'avance", "Crédits engagés", "credits-engages"
+    )
+    expect(prefect.page.locator("#credits-104-15")).to_contain_text("75 000,00")  # the advance, 50 %
+    # What is left: the year's report (balance) or cancelling the commitment.
+    expect(prefect.page.get_by_role("link", name="Enregistrer le bilan de l'année et solder")).to_be_visible()
     prefect.visit(f"/ctai/{pk}/", "contrat-signe-programmation-engagee")
     row = prefect.page.get_by_role("table", name="Programmations annuelles du contrat").get_by_role("row").nth(1)
     expect(row).to_contain_text("Programmation 2022")
@@ -463,27 +472,23 @@ def timeline(page: Page) -> Any:
     return page.locator("section[aria-labelledby='timeline-title']")
 
 
-def test_f11_f24_ctair_widened_into_a_ctai(make_visitor: Any) -> None:
-    """F11 (a CTAIR widened into a CTAI: declared at the CTAI's creation, closed as "Élargi en CTAI"
-    at its signature), F18-F21 (letter, diagnosis, signature), F24 (the CTAI in force replaces the
-    CTAIR: one contract in force per collectivité)."""
+def test_f16_f24_ctair_widened_into_a_ctai(make_visitor: Any) -> None:
+    """F16 (a CTAIR widened into a CTAI: the CTAI starts from the collectivité's declaration of intent,
+    without a lettre d'engagement; the CTAIR is closed as "Élargi en CTAI" at its signature), F19-F21
+    (diagnosis, signature), F24 (the CTAI in force replaces the CTAIR: one contract in force per
+    collectivité)."""
     agent = logged_in(make_visitor, RENNES_AGENT)
     ctair = contract_pk(agent, RENNES_CTAIR)
     expect_state(agent, "Signé", "ctair-en-vigueur")
     ctai = contract_pk(agent, RENNES_CTAI)
-    expect_state(agent, "Prise de contact", "ctai-contact")
-    # The "CTAIR élargi" declared when the préfet opened the CTAI.
+    expect_state(agent, "Intention d'élargissement déclarée", "ctai-declaration")
+    # The CTAIR it widens, the declaration (recorded by the préfet for the métropole), no letter needed.
     expect(agent.page.locator("#elargit").get_by_role("link", name=RENNES_CTAIR)).to_have_attribute(
         "href", f"/ctai/{ctair}/"
     )
-    contract_step(
-        agent,
-        ctai,
-        "Enregistrer la lettre d'engagement",
-        "Lettre d'engagement reçue",
-        "ctai-lettre",
-        fill=record_letter("2021-11-22", "2022"),
-    )
+    expect(agent.page.locator("#declaration-elargissement")).to_contain_text("faite au préfet le 22/11/2021")
+    expect(agent.page.locator("#lettre")).to_contain_text("non requise")
+    expect(agent.page.get_by_role("link", name="Enregistrer la lettre d'engagement")).to_have_count(0)
     log_out(agent)
 
     prefect = logged_in(make_visitor, RENNES_PREFECT)
@@ -506,7 +511,7 @@ def test_f11_f24_ctair_widened_into_a_ctai(make_visitor: Any) -> None:
                 "Préfet signataire": "Sylvie Le Corre",
                 "Délégué interministériel signataire": "Le délégué interministériel à l'accueil et à "
                 "l'intégration des réfugiés",
-                "Coordinateur : nom": "Gaëlle Morvan",
+                "Coordinateur dédié (facultatif) : nom": "Gaëlle Morvan",
                 "Coordinateur : fonction": "Chargée de mission accueil et intégration des réfugiés",
                 "Coordinateur : contact": "coordination-ctai@rennesmetropole.example",
             }
@@ -522,9 +527,8 @@ def test_f11_f24_ctair_widened_into_a_ctai(make_visitor: Any) -> None:
     prefect.visit(f"/ctai/{ctair}/", "ctair-elargi")
     expect(page.locator("#etat")).to_have_text("Élargi en CTAI")
     expect(page.locator("#elargi-en").get_by_role("link", name=RENNES_CTAI)).to_have_attribute("href", f"/ctai/{ctai}/")
-    expect(timeline(page).get_by_role("listitem").filter(has_text="Élargissement en CTAI déclaré")).to_contain_text(
-        f"CTAI : {RENNES_CTAI} (n° {ctai})"
-    )
+    declared = timeline(page).get_by_role("listitem").filter(has_text="Intention d'élargir le CTAIR en CTAI déclarée")
+    expect(declared).to_contain_text(f"CTAI : {RENNES_CTAI} (n° {ctai})")
     widened = timeline(page).get_by_role("listitem").filter(has_text="CTAIR élargi en CTAI")
     expect(widened).to_contain_text("vers : Élargi en CTAI")
     expect(widened).to_contain_text(f"CTAI : n° {ctai}")

@@ -1,10 +1,13 @@
-"""A PTAI walked in a real browser from the agent's empty draft to `closed` (issue 4: F30-F38, F40-F45).
+"""A PTAI walked in a real browser from the agent's empty draft to `closed` (F30-F38, F41-F45).
 
 Each actor logs in in a fresh browser context: ``agent.grenoble`` types the seven steps and submits,
-``instructeur.isere`` instructs, ``prefet.isere`` and ``ministere`` approve, the Ministry delegates
-the credits, the instructeur closes. The state badge of the file page is checked after each step,
-and the national budget page of 2021 shows the file's commitment and payments on the Isère row.
-Every page passes the checks of ``conftest.Visitor`` (status, JS, CSP, axe-core) and is screenshot.
+``instructeur.isere`` instructs, ``prefet.isere`` and ``ministere`` approve, the Ministère delegates
+the credits to Isère, the préfet of Isère — the local authorising officer — commits them (advance
+paid) and pays the balance on the final report. The state badge of the file page is checked after
+each step, and the national budget page of 2021 moves by exactly the granted amount: the national
+envelope's available credits at the delegation, then Isère's row (received at the delegation,
+committed and paid at the commitment and the balance). Every page passes the checks of
+``conftest.Visitor`` (status, JS, CSP, axe-core) and is screenshot.
 """
 
 from __future__ import annotations
@@ -46,9 +49,10 @@ def log_out(visitor: Visitor) -> None:
     visitor.assert_clean()
 
 
-def isere_figures(visitor: Visitor) -> tuple[Decimal, Decimal]:
-    """Committed and paid on the Isère row of line 104-12, national budget page 2021."""
-    visitor.visit("/budget/?annee=2021", "budget-2021")
+def budget_figures(visitor: Visitor, slug: str) -> dict[str, Decimal]:
+    """Line 104-12 of the national budget page 2021: what the national envelope can still give, and
+    the Isère row's received, committed and paid."""
+    visitor.visit("/budget/?annee=2021", slug)
     page = visitor.page
     row = (
         page.get_by_role("table", name=BUDGET_CAPTION)
@@ -56,9 +60,11 @@ def isere_figures(visitor: Visitor) -> tuple[Decimal, Decimal]:
         .filter(has=page.get_by_role("rowheader", name=re.compile(r"Isère")))
     )
     expect(row).to_have_count(1)
-    committed = row.locator("[data-figure='committed']").inner_text()
-    paid = row.locator("[data-figure='paid']").inner_text()
-    return euros(committed), euros(paid)
+    figures = {
+        name: euros(row.locator(f"[data-figure='{name}']").inner_text()) for name in ("received", "committed", "paid")
+    }
+    figures["national"] = euros(page.locator("#national-104-12 [data-figure='available']").inner_text())
+    return figures
 
 
 def expect_state(visitor: Visitor, label: str, slug: str) -> None:
@@ -124,6 +130,9 @@ def fill_request(visitor: Visitor) -> int:
     expect(page).to_have_url(re.compile(rf"/ptai/{pk}/modifier/public/$"))
     page.get_by_label("Nombre de BPI prévus").press_sequentially("20")
     page.get_by_label("Nombre d'autres primo-arrivants prévus").press_sequentially("40")
+    page.get_by_label("Articulation avec le contrat d'intégration républicaine (CIR)").press_sequentially(
+        "Les ateliers prolongent les formations linguistiques du CIR."
+    )
     visitor.check("ptai-etape-public")
     continue_(page)
 
@@ -172,7 +181,7 @@ def fill_request(visitor: Visitor) -> int:
 def test_f30_f45_ptai_journey_in_the_browser(make_visitor: Any) -> None:
     # The national budget before the journey (the demo already commits and pays in Isère).
     ministry = logged_in(make_visitor, "ministere")
-    committed_before, paid_before = isere_figures(ministry)
+    before = budget_figures(ministry, "budget-2021-avant")
     log_out(ministry)
 
     # The agent types the request and submits it.
@@ -207,6 +216,7 @@ def test_f30_f45_ptai_journey_in_the_browser(make_visitor: Any) -> None:
     act(prefect, pk, "Valider et transmettre au Ministère", "Validé par le préfet", "ptai-valide-prefet")
     log_out(prefect)
 
+    # F38: the Ministère validates, then delegates exactly the granted amount to Isère.
     ministry = logged_in(make_visitor, "ministere")
     act(
         ministry,
@@ -217,31 +227,39 @@ def test_f30_f45_ptai_journey_in_the_browser(make_visitor: Any) -> None:
         fields={"Montant accordé (€)": str(GRANTED)},
     )
     expect(ministry.page.locator("#montant-accorde")).to_contain_text("18 000,00")
-    act(ministry, pk, "Engager les crédits et verser l'avance", "Crédits délégués", "ptai-credits-delegues")
-    expect(ministry.page.locator("#montant-engage")).to_contain_text("18 000,00")
-    expect(ministry.page.locator("#montant-verse")).to_contain_text("9 000,00")
+    expect(ministry.page.get_by_role("link", name="Engager les crédits et verser l'avance")).to_have_count(0)
+    act(ministry, pk, "Déléguer les crédits au département", "Crédits délégués", "ptai-credits-delegues")
+    delegated = budget_figures(ministry, "budget-2021-delegation")
+    assert before["national"] - delegated["national"] == GRANTED
+    assert delegated["received"] - before["received"] == GRANTED
+    assert (delegated["committed"], delegated["paid"]) == (before["committed"], before["paid"])
     log_out(ministry)
 
-    instructor = logged_in(make_visitor, "instructeur.isere")
+    # The préfet of Isère, local authorising officer, commits the delegated credits: the advance is paid.
+    prefect = logged_in(make_visitor, "prefet.isere")
+    act(prefect, pk, "Engager les crédits et verser l'avance", "Engagé", "ptai-engage")
+    expect(prefect.page.locator("#montant-engage")).to_contain_text("18 000,00")
+    expect(prefect.page.locator("#montant-verse")).to_contain_text("9 000,00")
     act(
-        instructor,
+        prefect,
         pk,
         "Solder le projet",
         "Soldé",
         "ptai-solde",
         fields={"Montant final dépensé (€)": str(GRANTED)},
     )
-    expect(instructor.page.locator("#montant-verse")).to_contain_text("18 000,00")
+    expect(prefect.page.locator("#montant-verse")).to_contain_text("18 000,00")
     # The generated PDFs are listed on the file page.
-    documents = instructor.page.locator("section[aria-labelledby='documents-title']")
+    documents = prefect.page.locator("section[aria-labelledby='documents-title']")
     for name in ("decision-attributive", "notification"):
         pdf = re.compile(rf"^{name}-PTAI-2021-38-\d{{4}}\.pdf$")
         expect(documents.get_by_role("link", name=pdf)).to_have_count(1)
-    log_out(instructor)
+    log_out(prefect)
 
-    # The national budget page: the Isère row grew by the granted amount, committed and paid.
+    # The national budget page: Isère committed and paid exactly the granted amount.
     ministry = logged_in(make_visitor, "ministere")
-    committed_after, paid_after = isere_figures(ministry)
-    assert committed_after - committed_before == GRANTED
-    assert paid_after - paid_before == GRANTED
+    after = budget_figures(ministry, "budget-2021-apres")
+    assert after["committed"] - before["committed"] == GRANTED
+    assert after["paid"] - before["paid"] == GRANTED
+    assert before["national"] - after["national"] == GRANTED
     ministry.assert_clean()

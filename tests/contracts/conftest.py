@@ -98,6 +98,16 @@ def complete_diagnosis_of(contract: Contract) -> Diagnosis:
     return Diagnosis.objects.create(contract=contract, completed_at=timezone.now(), **DIAGNOSIS)
 
 
+# F20: the coordinator is optional — what the préfet records at a signature without one.
+SIGN_DATA_WITHOUT_COORDINATOR = {
+    "signed_on": "2022-03-01",
+    "effective_from": "2022-03-01",
+    "effective_to": "2024-12-31",
+    "duration_years": 3,
+    "elected_official_name": "Christophe Ferrari",
+    "prefect_name": "Laurent Prévost",
+}
+
 SIGN_DATA = {
     "signed_on": "2022-03-01",
     "effective_from": "2022-03-01",
@@ -110,3 +120,12 @@ SIGN_DATA = {
     "coordinator_role": "Cheffe de projet intégration",
     "coordinator_contact": "camille.martin@example.org",
 }
+
+
+def make_ctair(state: str = ContractState.SIGNED, **fields: Any) -> Contract:
+    """Grenoble-Alpes-Métropole's CTAIR (2019-2020 wave, campaign 2021 of the tests), in `state`."""
+    values: dict[str, Any] = {"title": "CTAIR 2019 — Grenoble-Alpes-Métropole"}
+    if state in (ContractState.SIGNED, ContractState.ENDED):
+        values.update(signed_on=date(2019, 4, 29), effective_from=date(2019, 4, 29), effective_to=date(2022, 12, 31))
+    values.update(fields)
+    return make_contract(state, kind=ContractKind.CTAIR, **values)

@@ -232,3 +232,26 @@ def test_f24_the_amendment_prints_to_a_real_pdf_and_its_signed_scan_comes_after_
     amendment = amendments.apply_transition(amendment=amendment, name="sign", user=prefect, signed_on="2023-06-15")
     attached = amendments.attach_signed_scan(amendment=amendment, user=prefect, uploaded_file=scan)
     assert (attached.kind, attached.content_type) == ("avenant-signe", "application/pdf")
+
+
+def test_f24_an_amendment_s_transitions_send_their_e_mails_from_the_service(
+    people, mailoutbox, django_capture_on_commit_callbacks
+):
+    """What follows a transition is enqueued by the service itself (`contracts.tasks`), whatever the
+    door: signed → the collectivité and the Diair; abandoned → the collectivité and the préfets."""
+    contract = signed_contract()
+    first = open_extension(contract, people["agent_own"])
+    with django_capture_on_commit_callbacks(execute=True):
+        amendments.apply_transition(amendment=first, name="sign", user=people["prefect_own"], signed_on="2022-09-01")
+    (signed,) = mailoutbox
+    assert set(signed.to) == {people["agent_own"].email, people["diair"].email}
+    assert f"Avenant n° {first.number}" in signed.subject and "signé" in signed.subject
+    mailoutbox.clear()
+    second = open_extension(Contract.objects.get(pk=contract.pk), people["agent_own"])
+    with django_capture_on_commit_callbacks(execute=True):
+        amendments.apply_transition(
+            amendment=second, name="abandon", user=people["prefect_own"], reason="Remplacé par l'avenant n° 1."
+        )
+    (abandoned,) = mailoutbox
+    assert set(abandoned.to) == {people["agent_own"].email, people["prefect_own"].email}
+    assert "Remplacé par l'avenant n° 1." in abandoned.body

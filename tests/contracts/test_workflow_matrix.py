@@ -7,6 +7,7 @@ find it and applying it raises a French `TransitionError` that leaves nothing wr
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from contracts.enums import ContractState
 from contracts.models import Contract, ContractTransition
 from contracts.services import apply_transition, available_transitions
 from programme.errors import TransitionError
-from tests.contracts.conftest import PERSONAS, SIGN_DATA, make_contract, make_persona
+from tests.contracts.conftest import PERSONAS, SIGN_DATA, make_contract, make_ctair, make_persona
 
 pytestmark = pytest.mark.django_db
 S = ContractState
@@ -73,3 +74,24 @@ def test_the_ministry_reads_every_contract_and_others_only_theirs():
         "diair": True,
         "ministry": True,
     }
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_f16_the_diagnostic_starts_right_after_a_declaration_of_widening(persona: str):
+    """F16: a CTAI that widens a signed CTAIR starts at `widening_declared` (no letter); the préfet or
+    the Diair starts its diagnostic, nobody records a letter."""
+    ctai = make_contract(
+        S.WIDENING_DECLARED,
+        widens=make_ctair(),
+        widening_declared_on=date(2021, 6, 1),
+        widening_declaration="Intention d'élargir le CTAIR.",
+        letter_date=None,
+        signature_year=None,
+    )
+    user = make_persona(persona)
+    offered = {t.name for t in available_transitions(ctai, user)}
+    assert ("start_diagnosis" in offered) == (persona in PREFECT | DIAIR)
+    assert "record_letter" not in offered
+    assert ("abandon" in offered) == (persona in AGENT | PREFECT)
+    if "start_diagnosis" in offered:
+        assert apply_transition(contract=ctai, name="start_diagnosis", user=user).state == S.DIAGNOSIS

@@ -1,7 +1,10 @@
 """`seed_demo` creates the demo CTAI (CTAI issue, « Demo »): the first CTAIR wave of 2019 and Rennes
-in 2020, the CTAIR widened into CTAI in 2021, Poitiers 2021 with 150 000 € + 50 000 € committed,
-every contract state and every programming state, money never below zero, a signed CTAI with a
-draft programming a demo user can walk through, and a second run changes nothing.
+in 2020, the CTAIR widened into CTAI in 2021 from the collectivités' declarations and one CTAIR in
+negotiation carried on as a CTAI (F16), coordinators named, being recruited or none (F20), Poitiers
+2021 with 150 000 € + 50 000 € committed and its advance paid, Lyon 2021 closed on its year's
+report, actions with their part (F11) and their priority (F13), every contract state and every
+programming state, money never below zero, a signed CTAI with a draft programming a demo user can
+walk through, and a second run changes nothing.
 
 One seed for the module (the run takes a few seconds): the tests only read.
 """
@@ -20,12 +23,12 @@ from django.core.management import call_command
 from accounts.enums import Role
 from accounts.models import User
 from audit.models import Event
-from contracts.enums import ActionReview, CarrierKind, ContractKind, ContractState, ProgrammingState
+from contracts.enums import ActionPart, ActionReview, CarrierKind, ContractKind, ContractState, ProgrammingState
 from contracts.models import Action, ActionPublic, Contract, ContractTransition, Programming
 from contracts.permissions import is_agent, is_diair, is_prefect
 from demo.ctai import CTAI_ACCOUNTS, DEMO_CONTRACTS, DEMO_PROGRAMMINGS
-from finance.balances import balances
-from finance.enums import EntryKind
+from finance.balances import balances, commitment_totals
+from finance.enums import EntryKind, Tranche
 from finance.models import Envelope, LedgerEntry
 from programme.models import Campaign, Derogation
 from programme.services import lifted_for
@@ -45,6 +48,17 @@ CTAIR_YEARS = {
     "243500139": 2020,  # Rennes Métropole
 }
 WIDENED = {"200046977", "200040715", "246700488", "243100518"}  # Lyon, Grenoble, Strasbourg, Toulouse
+# F16: the CTAI that widen a signed CTAIR (signed or in negotiation) -> their state.
+WIDENING = {
+    "200046977": ContractState.SIGNED,
+    "200040715": ContractState.SIGNED,
+    "246700488": ContractState.SIGNED,
+    "243100518": ContractState.SIGNED,
+    "244400404": ContractState.DRAFTING,  # Nantes
+    "63113": ContractState.DIAGNOSIS,  # Clermont-Ferrand
+    "243500139": ContractState.WIDENING_DECLARED,  # Rennes, declared by the préfet for the métropole
+}
+MONTPELLIER = "243400017"  # its CTAIR of campaign 2020, in negotiation, carried on as the CTAI
 HOUSING = "logement"
 
 
@@ -98,9 +112,10 @@ def code_of(contract: Contract) -> str:
 
 
 def test_summary_and_second_run_changes_nothing(db_access: dict[str, Any]) -> None:
+    # Every CTAI account but prefet.haute-garonne, whom the PTAI demo creates first (its Occitanie file).
     assert (
-        "CTAI de démonstration : 21 contrat(s) (8 états), 7 programmation(s) (5 états) ; "
-        "16 compte(s) CTAI ajouté(s)." in db_access["first"]
+        "CTAI de démonstration : 23 contrat(s) (9 états), 7 programmation(s) (6 états) ; "
+        f"{len(CTAI_ACCOUNTS) - 1} compte(s) CTAI ajouté(s)." in db_access["first"]
     )
     assert "CTAI de démonstration : 0 créé(s), déjà présents ; 0 compte(s) CTAI ajouté(s)." in db_access["second"]
     assert _counts() == db_access["counts"]
@@ -134,13 +149,69 @@ def test_widened_ctair_link_to_their_signed_ctai(db_access: dict[str, Any]) -> N
             assert ctai.kind == ContractKind.CTAI and ctai.state == ContractState.SIGNED
             assert ctai.authority_id == contract.authority_id
             assert ctai.signed_on is not None and ctai.signed_on.year == 2021
-            assert contract.transitions.filter(transition="close_as_widened").exists()
+            assert list(contract.transitions.values_list("transition", flat=True)) == [
+                "record_letter",
+                "start_diagnosis",
+                "complete_diagnosis",
+                "sign",
+                "declare_widening",
+                "close_as_widened",
+            ]
         else:
             assert contract.state in (ContractState.SIGNED, ContractState.ENDED), contract
     assert {code_of(c) for c in ctair.filter(state=ContractState.ENDED)} == {"245400676", "243300316", "242900314"}
 
 
-def test_poitiers_2021_committed_150_000_and_50_000(db_access: dict[str, Any]) -> None:
+def test_f16_every_widening_starts_from_a_declaration_without_a_letter(db_access: dict[str, Any]) -> None:
+    """F16: the CTAI that widen a signed CTAIR carry the collectivité's declaration (who, when, text),
+    no lettre d'engagement, and went from the declaration straight to the diagnostic."""
+    widening = Contract.objects.filter(widens__isnull=False).select_related("authority", "widening_declared_by")
+    assert {code_of(c): c.state for c in widening} == WIDENING
+    for contract in widening:
+        assert contract.letter_date is None and contract.widening_declared_on is not None, contract
+        assert "intention d'élargir son contrat" in contract.widening_declaration
+        assert not [f for f in contract.findings() if f.is_blocking], contract
+        steps = list(contract.transitions.values_list("transition", flat=True))
+        assert "record_letter" not in steps
+        if contract.state != ContractState.WIDENING_DECLARED:
+            assert steps[0] == "start_diagnosis", contract
+    rennes = widening.get(authority__siren="243500139")
+    assert rennes.widening_declared_by.email.startswith("prefet.ille-et-vilaine@")  # on the métropole's behalf
+
+
+def test_f16_a_ctair_in_negotiation_is_carried_on_as_the_ctai(db_access: dict[str, Any]) -> None:
+    """F16: Montpellier's CTAIR of campaign 2020, at its diagnostic in June 2021, is carried on as the
+    CTAI: same contract, its letter and diagnostic kept, the history shows the CTAIR it was."""
+    contract = Contract.objects.get(authority__siren=MONTPELLIER)
+    assert (contract.kind, contract.state, contract.widened_in_negotiation) == (
+        ContractKind.CTAI,
+        ContractState.DRAFTING,
+        True,
+    )
+    assert contract.campaign.year == 2020 and contract.letter_date is not None
+    assert contract.diagnosis.completed_at is not None
+    assert set(contract.history.values_list("kind", flat=True)) == {ContractKind.CTAIR, ContractKind.CTAI}
+    assert list(contract.transitions.values_list("transition", flat=True)) == [
+        "record_letter",
+        "start_diagnosis",
+        "declare_widening",
+        "complete_diagnosis",
+    ]
+
+
+def test_f20_coordinators_named_being_recruited_or_none(db_access: dict[str, Any]) -> None:
+    """F20: the collectivité MAY name or recruit a coordinator: Toulouse signed without one, Strasbourg
+    named its own after the signature, Poitiers' is being recruited."""
+    signed = {code_of(c): c for c in Contract.objects.filter(kind=ContractKind.CTAI, state=ContractState.SIGNED)}
+    assert signed["243100518"].coordinator_status == "none"
+    assert signed["86194"].coordinator_status == "recruiting"
+    strasbourg = signed["246700488"]
+    assert (strasbourg.coordinator_status, strasbourg.coordinator_name) == ("named", "Lucas Meyer")
+    assert strasbourg.history.filter(history_change_reason="Coordinateur enregistré").exists()
+    assert Event.objects.filter(verb="contracts.coordinator_recorded", target_id=str(strasbourg.pk)).exists()
+
+
+def test_f43_poitiers_2021_committed_150_000_and_50_000(db_access: dict[str, Any]) -> None:
     contract = Contract.objects.get(kind=ContractKind.CTAI, authority__kind="commune", authority__insee_code="86194")
     assert contract.state == ContractState.SIGNED and contract.signed_on.year == 2021  # type: ignore[union-attr]
     assert lifted_for(contract).get("ctai.signatory.type")
@@ -160,6 +231,30 @@ def test_poitiers_2021_committed_150_000_and_50_000(db_access: dict[str, Any]) -
         assert commitment.envelope.campaign.year == 2021
         entries = LedgerEntry.objects.filter(commitment=commitment, kind=EntryKind.COMMITMENT)
         assert [e.amount for e in entries] == [amount]
+        # The advance (50 %) paid at the commitment, the balance on the year's report.
+        advances = LedgerEntry.objects.filter(commitment=commitment, kind=EntryKind.PAYMENT)
+        assert [(e.tranche, e.amount) for e in advances] == [(Tranche.ADVANCE, amount / 2)]
+    # F11: the socle's actions make the socle, the complement's the complement.
+    by_part = {part: sum(a.state_amount for a in actions if a.part == part) for part in ActionPart.values}
+    assert by_part == {"base": Decimal("150000"), "complement": Decimal("50000")}
+
+
+def test_lyon_2021_closed_on_its_report_with_the_balance_paid(db_access: dict[str, Any]) -> None:
+    """The year's report of Lyon 2021: 290 000 € spent on the socle (10 000 € released), the whole
+    complement; the balance paid, nothing left to pay."""
+    programming = Programming.objects.get(contract__authority__siren="200046977", campaign__year=2021)
+    assert programming.state == ProgrammingState.CLOSED
+    assert (programming.final_base_amount, programming.final_complement_amount) == (
+        Decimal("290000"),
+        Decimal("100000"),
+    )
+    base, complement = programming.base_commitment, programming.complement_commitment
+    assert commitment_totals([base.pk, complement.pk]) == {  # type: ignore[union-attr]
+        base.pk: (Decimal("290000.00"), Decimal("290000.00")),  # type: ignore[union-attr]
+        complement.pk: (Decimal("100000.00"), Decimal("100000.00")),  # type: ignore[union-attr]
+    }
+    assert LedgerEntry.objects.get(commitment=base, kind=EntryKind.RELEASE).amount == Decimal("10000.00")
+    assert LedgerEntry.objects.filter(commitment=base, tranche=Tranche.BALANCE).get().amount == Decimal("140000.00")
 
 
 def test_every_contract_state_and_every_programming_state(db_access: dict[str, Any]) -> None:
@@ -179,16 +274,22 @@ def test_programmings_and_their_actions(db_access: dict[str, Any]) -> None:
         actions = list(programming.actions.all())
         assert 2 <= len(actions) <= 5, programming
         assert sum(a.state_amount for a in actions) == programming.total_amount, programming
+        for part, amount in (
+            (ActionPart.BASE, programming.base_amount),
+            (ActionPart.COMPLEMENT, programming.complement_amount),
+        ):
+            assert sum(a.state_amount for a in actions if a.part == part) == amount, (programming, part)
         assert any(HOUSING in {d.code for d in a.domains.all()} for a in actions), programming
         for action in actions:
             assert action.state_amount <= action.budget and action.domains.exists()
+            assert action.priority_id is not None, action  # F13
             if action.carrier_kind == CarrierKind.ASSOCIATION:
                 assert action.siret.startswith("99") and len(action.siret) == 14
                 action.full_clean()  # validate_siret: the Luhn key is right
-        if programming.state in (ProgrammingState.APPROVED, ProgrammingState.COMMITTED):
+        if programming.state in (ProgrammingState.APPROVED, ProgrammingState.COMMITTED, ProgrammingState.CLOSED):
             assert {a.review for a in actions} == {ActionReview.ACCEPTED}
             assert not [f for f in programming.findings() if f.is_blocking], programming
-        if programming.state == ProgrammingState.COMMITTED:
+        if programming.state in (ProgrammingState.COMMITTED, ProgrammingState.CLOSED):
             assert programming.base_commitment is not None and programming.complement_commitment is not None
     presented = Programming.objects.get(state=ProgrammingState.PRESENTED)
     reviews = list(presented.actions.values_list("review", flat=True))
@@ -204,7 +305,7 @@ def test_balances_never_negative(db_access: dict[str, Any]) -> None:
     for envelope, balance in zip(envelopes, balances(e.pk for e in envelopes).values(), strict=True):
         assert balance.available >= 0 and balance.to_pay >= 0, envelope
         assert min(balance.received, balance.delegated, balance.committed, balance.paid) >= 0, envelope
-    committed = Programming.objects.filter(state=ProgrammingState.COMMITTED)
+    committed = Programming.objects.filter(state__in=[ProgrammingState.COMMITTED, ProgrammingState.CLOSED])
     assert set(committed.values_list("contract__department__code", flat=True)) == {"38", "69", "86"}
     for programming in committed:
         for line in ("104-15", "104-12"):
@@ -240,12 +341,16 @@ def test_ctai_accounts_act_in_their_own_scope(db_access: dict[str, Any]) -> None
 
 
 def test_written_through_the_services(db_access: dict[str, Any]) -> None:
-    for contract in Contract.objects.exclude(state=ContractState.CONTACT).prefetch_related("transitions"):
+    opened = Contract.objects.exclude(state__in=[ContractState.CONTACT, ContractState.WIDENING_DECLARED])
+    for contract in opened.prefetch_related("transitions"):
         first = contract.transitions.first()
-        assert first is not None and first.transition == "record_letter", contract
+        expected = "start_diagnosis" if contract.widens_id else "record_letter"
+        assert first is not None and first.transition == expected, contract
         assert Event.objects.filter(verb="contracts.created", target_id=str(contract.pk)).exists()
     assert Event.objects.filter(verb="contracts.widened").count() == len(WIDENED)
+    assert Event.objects.filter(verb="contracts.declare_widening").count() == len(WIDENING) + 1  # + Montpellier
     assert Event.objects.filter(verb="contracts.programming_commit").count() == 3
+    assert Event.objects.filter(verb="contracts.programming_close").count() == 1
     assert Event.objects.filter(verb="programme.derogation_recorded").count() == 4
 
 

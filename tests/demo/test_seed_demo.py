@@ -62,8 +62,12 @@ def test_demo_money_for_2021_and_2022() -> None:
         .exclude(commitment__funded_type__in=funded_types)
         .exists()
     )
-    # Written by the services: each delegation has its audit event.
-    assert (
-        Event.objects.filter(verb="finance.delegated").count()
-        == LedgerEntry.objects.filter(kind=EntryKind.DELEGATION_OUT).count()
+    # Written by the services: each delegation of a block has its audit event, and so has each
+    # delegation the Ministère made for a PTAI (one event for its one or two hops, national first).
+    delegations = LedgerEntry.objects.filter(kind=EntryKind.DELEGATION_OUT)
+    assert Event.objects.filter(verb="finance.delegated").count() == delegations.filter(funded_type=None).count()
+    for_files = delegations.exclude(funded_type=None)
+    assert for_files.filter(envelope__level=EnvelopeLevel.NATIONAL).count() == (
+        Event.objects.filter(verb="finance.delegated_for_file").count()
     )
+    assert set(for_files.values_list("funded_type", flat=True)) == {ContentType.objects.get_for_model(Project).pk}

@@ -70,6 +70,25 @@ def ministry(db: Any) -> Any:
 
 
 @pytest.fixture
+def officer(db: Any) -> Any:
+    """officer(département) -> its préfet: the authorising officer who commits and pays there."""
+    prefects: dict[int, Any] = {}
+
+    def _officer(department: Department) -> Any:
+        if department.pk not in prefects:
+            prefects[department.pk] = make_user(Role.PREFECT, department=department)
+        return prefects[department.pk]
+
+    return _officer
+
+
+@pytest.fixture
+def prefect_isere(officer: Any, isere: Department) -> Any:
+    """The préfet of Isère: commits and pays on Isère's envelopes."""
+    return officer(isere)
+
+
+@pytest.fixture
 def auvergne_rhone_alpes(db: Any) -> Region:
     return Region.objects.get(code="84")
 
@@ -105,12 +124,13 @@ def isere_refugees(national_refugees: Envelope, isere: Department, ministry: Any
 
 
 @pytest.fixture
-def commit_on(ministry: Any, isere: Department) -> Any:
-    """commit() with a file to fund: finance knows the file only through a generic reference."""
+def commit_on(officer: Any, isere: Department) -> Any:
+    """commit() by the préfet of the envelope's département, with a file to fund: finance knows the
+    file only through a generic reference."""
 
     def _commit(envelope: Envelope, amount: Any, label: str = "PTAI Grenoble — cours de français") -> Commitment:
         return commit(
-            actor=ministry,
+            actor=officer(envelope.department),
             envelope=envelope,
             amount=amount,
             funded=isere,

@@ -1,7 +1,9 @@
-"""Balances equal a recomputation from the ledger, whatever the sequence of movements (F40).
+"""Balances equal a recomputation from the ledger, whatever the sequence of movements (F03: local
+funding draws from the national envelope of the year, never beyond it).
 
 Hypothesis draws random days of work — open credits, delegate to random régions and départements
-of the real referential, commit, pay, reverse random entries — and applies each movement through
+of the real referential, commit, pay, release, cancel commitments, reverse random entries — and
+applies each movement through
 the service functions (a refusal, `FinanceError`, is part of the day). After the day, for every
 envelope and every commitment:
 
@@ -18,16 +20,28 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 
+from accounts.enums import Role
 from finance.balances import Balance, balances, commitment_totals
 from finance.enums import EntryKind, EnvelopeLevel, Tranche
 from finance.models import Commitment, Envelope, LedgerEntry
-from finance.services import FinanceError, commit, delegate, open_national_envelope, pay, reverse
+from finance.services import (
+    FinanceError,
+    cancel_commitment,
+    commit,
+    delegate,
+    open_national_envelope,
+    pay,
+    release,
+    reverse,
+)
 from programme.models import BudgetLine, Campaign
 from referential.models import Department, Region
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +58,8 @@ movement = st.one_of(
     st.tuples(st.just("commit"), picks, amounts),
     st.tuples(st.just("pay"), picks, amounts, st.sampled_from(Tranche.values)),
     st.tuples(st.just("reverse"), picks, st.sampled_from(["Erreur de saisie", "", "Projet abandonné"])),
+    st.tuples(st.just("release"), picks, amounts),
+    st.tuples(st.just("cancel"), picks),
 )
 
 
@@ -52,16 +68,30 @@ class _EndOfDay(Exception):
 
 
 class Day:
-    """Applies drawn movements through the services, as a Ministry agent would."""
+    """Applies drawn movements through the services, as the Ministry's agent (open, delegate,
+    reverse) and each département's préfet (commit, pay, release, cancel) would. A movement on an
+    envelope where nobody may commit (national, régional) is refused like any other."""
 
     def __init__(self, actor: Any, refs: dict[str, Any]) -> None:
         self.actor = actor
         self.refs = refs
         self.refusals = 0
+        self.officers: dict[int, Any] = {}
+
+    def officer(self, envelope: Envelope) -> Any:
+        """The préfet of the envelope's département (the Ministère's agent elsewhere: refused)."""
+        if envelope.department_id is None:
+            return self.actor
+        if envelope.department_id not in self.officers:
+            self.officers[envelope.department_id] = make_user(Role.PREFECT, department_id=envelope.department_id)
+        return self.officers[envelope.department_id]
 
     def apply(self, move: tuple[Any, ...]) -> None:
         try:
             getattr(self, move[0])(*move[1:])
+        except PermissionDenied:
+            self.refusals += 1
+            outcome = "refused (not allowed)"
         except FinanceError as refusal:
             self.refusals += 1
             outcome = f"refused ({refusal.code})"
@@ -100,12 +130,23 @@ class Day:
         envelopes = list(Envelope.objects.order_by("pk"))
         if envelopes:
             chosen = envelopes[envelope % len(envelopes)]
-            commit(actor=self.actor, envelope=chosen, amount=amount, funded=chosen, label="Action", rules={})
+            commit(actor=self.officer(chosen), envelope=chosen, amount=amount, funded=chosen, label="Action", rules={})
+
+    def _commitment(self, pick: int) -> Commitment | None:
+        commitments = list(Commitment.objects.select_related("envelope").order_by("pk"))
+        return commitments[pick % len(commitments)] if commitments else None
 
     def pay(self, commitment: int, amount: Decimal, tranche: str) -> None:
-        commitments = list(Commitment.objects.order_by("pk"))
-        if commitments:
-            pay(actor=self.actor, commitment=commitments[commitment % len(commitments)], amount=amount, tranche=tranche)
+        if (chosen := self._commitment(commitment)) is not None:
+            pay(actor=self.officer(chosen.envelope), commitment=chosen, amount=amount, tranche=tranche)
+
+    def release(self, commitment: int, amount: Decimal) -> None:
+        if (chosen := self._commitment(commitment)) is not None:
+            release(actor=self.officer(chosen.envelope), commitment=chosen, amount=amount, reason="Solde")
+
+    def cancel(self, commitment: int) -> None:
+        if (chosen := self._commitment(commitment)) is not None:
+            cancel_commitment(actor=self.officer(chosen.envelope), commitment=chosen, reason="Erreur")
 
     def reverse(self, entry: int, reason: str) -> None:
         entries = list(LedgerEntry.objects.order_by("pk"))
@@ -124,9 +165,13 @@ def recomputed() -> tuple[dict[int, Balance], dict[int, tuple[Decimal, Decimal]]
             EntryKind.DELEGATION_OUT: "delegated",
             EntryKind.COMMITMENT: "committed",
             EntryKind.PAYMENT: "paid",
+            EntryKind.RELEASE: "released",
         }[EntryKind(entry.kind)]
         sums[entry.envelope_id][field] += entry.amount
-        if entry.commitment_id is not None:
+        if entry.kind == EntryKind.RELEASE:  # a release gives back what was committed
+            sums[entry.envelope_id]["committed"] -= entry.amount
+            by_commitment[entry.commitment_id][0] -= entry.amount
+        elif entry.commitment_id is not None:
             by_commitment[entry.commitment_id][0 if entry.kind == EntryKind.COMMITMENT else 1] += entry.amount
     envelopes = {pk: Balance(**sums[pk]) for pk in Envelope.objects.values_list("pk", flat=True)}
     commitments = {pk: tuple(by_commitment[pk]) for pk in Commitment.objects.values_list("pk", flat=True)}
@@ -140,7 +185,7 @@ def check_the_books() -> None:
     for pk, b in expected.items():
         assert b.available >= 0, f"envelope {pk}: {b}"
         assert b.to_pay >= 0, f"envelope {pk}: {b}"
-        assert min(b.received, b.delegated, b.committed, b.paid) >= 0, f"envelope {pk}: {b}"
+        assert min(b.received, b.delegated, b.committed, b.paid, b.released) >= 0, f"envelope {pk}: {b}"
     for pk, (committed, paid) in per_commitment.items():
         assert 0 <= paid <= committed, f"commitment {pk}: paid {paid} of {committed}"
     for parent in Envelope.objects.all():
@@ -184,8 +229,8 @@ def refs(db: Any) -> dict[str, Any]:
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(day=st.lists(movement, min_size=1, max_size=30))
-def test_f40_balances_equal_a_recomputation_from_the_ledger(refs, ministry, day):
-    """F40: whatever the movements, balances are the ledger's sums and never go below zero."""
+def test_f03_balances_equal_a_recomputation_from_the_ledger(refs, ministry, day):
+    """F03: whatever the movements, balances are the ledger's sums and never go below zero."""
     assert not LedgerEntry.objects.exists()  # the previous example was rolled back
     try:
         with transaction.atomic():

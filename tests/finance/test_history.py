@@ -8,7 +8,7 @@ from simple_history.models import registered_models
 
 from finance.enums import EntryKind
 from finance.models import Commitment, Envelope, LedgerEntry
-from finance.services import delegate, pay, reverse
+from finance.services import cancel_commitment, delegate, pay, release, reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +19,15 @@ def test_the_money_models_are_registered_with_simple_history(model):
     assert model.history.model.__name__ == f"Historical{model.__name__}"
 
 
-def test_every_movement_leaves_a_history_row(isere_refugees, commit_on, ministry):
+def test_every_movement_leaves_a_history_row(isere_refugees, commit_on, prefect_isere):
     commitment = commit_on(isere_refugees, "10000")
-    payment = pay(actor=ministry, commitment=commitment, amount="5000")
-    reverse(actor=ministry, entry=payment, reason="RIB erroné")
+    pay(actor=prefect_isere, commitment=commitment, amount="5000")
+    release(actor=prefect_isere, commitment=commitment, amount="1000", reason="Solde")
+    cancel_commitment(actor=prefect_isere, commitment=commitment, reason="Erreur de montant")
 
     created = LedgerEntry.history.filter(history_type="+")
-    assert created.count() == LedgerEntry.objects.count() == 6  # opening, out, in, commitment, payment, reversal
+    # opening, out, in, commitment, payment, release, then the reversals of the payment and the commitment
+    assert created.count() == LedgerEntry.objects.count() == 8
     assert set(created.values_list("kind", flat=True)) == set(EntryKind.values)
     assert not LedgerEntry.history.exclude(history_type="+").exists()  # never modified, never deleted
     assert Envelope.history.filter(history_type="+").count() == Envelope.objects.count() == 2

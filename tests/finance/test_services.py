@@ -2,7 +2,7 @@
 
 Credits are opened on the national envelope of a campaign and a budget line (F03: within the
 campaign's national envelope), delegated down to régions and départements, committed to files
-and paid in tranches (F40: never more than available, never paid beyond the commitment; F41: on
+and paid in tranches (F03: never more than available, never paid beyond the commitment; F41: on
 the budget line of the public: 104-15 réfugiés, 104-12 autres primo-arrivants). Every movement is
 an entry of an append-only ledger; a correction is a reversal entry. A refused movement writes
 nothing: no entry, no envelope, no commitment, no audit event.
@@ -15,31 +15,43 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from accounts.enums import Role
 from audit.models import Event
 from core.formats import format_euros
 from finance.balances import Balance, balance, commitment_totals
 from finance.enums import EntryKind, EnvelopeLevel, Tranche
 from finance.models import Envelope, LedgerEntry
-from finance.services import FinanceError, commit, delegate, open_national_envelope, pay, release, reverse
+from finance.services import (
+    FinanceError,
+    cancel_commitment,
+    delegate,
+    open_national_envelope,
+    pay,
+    release,
+    reverse,
+)
 from programme.models import BudgetLine, Campaign
 from referential.models import Department, Region
+from tests.factories import make_user
 from tests.finance.conftest import euros, national, trace
 
 pytestmark = pytest.mark.django_db
 
 
-def refused(action: Callable[[], Any], *, code: str | None = None, message: str | None = None) -> FinanceError:
-    """Run a movement that must be refused: a FinanceError, and nothing written."""
+def refused(action: Callable[[], Any], *, code: str | None = None, message: str | None = None) -> Exception:
+    """Run a movement that must be refused — a FinanceError (the money does not allow it), or a
+    PermissionDenied when `code` is "not_allowed" (the actor may not) —, and nothing written."""
     before = trace()
-    with pytest.raises(FinanceError) as caught:
+    with pytest.raises(PermissionDenied if code == "not_allowed" else FinanceError) as caught:
         action()
     assert trace() == before, "a refused movement left a trace"
-    if code is not None:
-        assert caught.value.code == code
+    if code is not None and code != "not_allowed":
+        assert caught.value.code == code  # type: ignore[attr-defined]
     if message is not None:
-        assert caught.value.messages == [message]
+        assert list(getattr(caught.value, "messages", caught.value.args)) == [message]
     return caught.value
 
 
@@ -164,12 +176,13 @@ def test_a_region_delegates_only_to_its_own_departements(national_refugees, auve
     refused(lambda: delegate(actor=ministry, source=region, region=other_region, amount="1000"), code="target")
 
 
-def test_a_departement_cannot_delegate(isere_refugees, rhone, ministry):
-    refused(
-        lambda: delegate(actor=ministry, source=isere_refugees, department=rhone, amount="1000"),
-        code="target",
-        message="Les crédits d'un département ne se délèguent pas plus bas.",
-    )
+def test_a_departement_cannot_delegate(isere_refugees, rhone, ministry, prefect_isere):
+    """Nobody delegates a département's credits further, not even its préfet."""
+    for actor in (ministry, prefect_isere):
+        refused(
+            lambda actor=actor: delegate(actor=actor, source=isere_refugees, department=rhone, amount="1000"),
+            code="not_allowed",
+        )
 
 
 def test_a_delegation_names_a_region_or_a_departement(national_refugees, auvergne_rhone_alpes, isere, ministry):
@@ -223,19 +236,19 @@ def test_a_region_delegates_no_more_than_it_received(national_refugees, auvergne
 # --- Commitments --------------------------------------------------------------------------------
 
 
-def test_commit_within_available(isere_refugees, commit_on, ministry, isere):
+def test_commit_within_available(isere_refugees, commit_on, prefect_isere, isere):
     commitment = commit_on(isere_refugees, "60000", label="PTAI Grenoble — cours de français")
 
     assert commitment.envelope == isere_refugees
     assert commitment.funded == isere
-    assert commitment.created_by == ministry
+    assert commitment.created_by == prefect_isere
     assert commitment.rules["year"] == 2021
     assert commitment_totals([commitment.pk])[commitment.pk] == (euros(60_000), euros(0))
     assert balance(isere_refugees.pk) == Balance(received=euros(100_000), committed=euros(60_000))
     assert balance(isere_refugees.pk).available == euros(40_000)
     assert balance(isere_refugees.pk).to_pay == euros(60_000)
     event = last_event()
-    assert (event.verb, event.actor, event.target) == ("finance.committed", ministry, isere_refugees)
+    assert (event.verb, event.actor, event.target) == ("finance.committed", prefect_isere, isere_refugees)
     assert event.details == {"montant": format_euros(Decimal("60000")), "objet": "PTAI Grenoble — cours de français"}
 
 
@@ -257,26 +270,37 @@ def test_commit_beyond_available_is_refused_with_the_amounts_in_french(isere_ref
     assert format_euros(Decimal("1234.34")) == "1\u202f234,34\u00a0€"
 
 
-def test_the_last_cent_can_be_committed(campaign_2021, refugees, ministry, commit_on):
+def test_the_last_cent_can_be_committed(campaign_2021, refugees, ministry, commit_on, isere):
     """Balances are exact to the cent. SQLite sums decimals in floating point: 3 000 000 € opened,
     5 000,01 € opened, the 3 000 000 € reversed came back as 5000.00999999978 available, and
     committing the last 5 000,01 € was refused."""
     mistake = open_national_envelope(actor=ministry, campaign=campaign_2021, budget_line=refugees, amount="3000000")
     open_national_envelope(actor=ministry, campaign=campaign_2021, budget_line=refugees, amount="5000.01")
+    out = delegate(actor=ministry, source=mistake.envelope, department=isere, amount="3000000")
+    reverse(actor=ministry, entry=out, reason="Erreur de saisie")
+    delegate(actor=ministry, source=mistake.envelope, department=isere, amount="5000.01")
     reverse(actor=ministry, entry=mistake, reason="Erreur de saisie")
+    department = out.counterpart_of.envelope
 
-    assert balance(mistake.envelope_id).available == Decimal("5000.01")
-    commit_on(mistake.envelope, "5000.01")
-    assert balance(mistake.envelope_id).available == Decimal("0.00")
+    assert balance(department.pk).available == Decimal("5000.01")
+    commit_on(department, "5000.01")
+    assert balance(department.pk).available == Decimal("0.00")
 
 
 def test_credits_delegated_further_down_are_no_longer_available_to_commit(
-    national_refugees, isere, commit_on, ministry
+    national_refugees, auvergne_rhone_alpes, isere, commit_on, ministry
 ):
-    delegate(actor=ministry, source=national_refugees, department=isere, amount="950000")
+    """Auvergne-Rhône-Alpes receives 100 000 € and passes 60 000 € on to Rhône: Isère can receive
+    no more than the 40 000 € left, and commit no more than it received."""
+    region = delegate(
+        actor=ministry, source=national_refugees, region=auvergne_rhone_alpes, amount="100000"
+    ).counterpart_of.envelope
+    delegate(actor=ministry, source=region, department=Department.objects.get(code="69"), amount="60000")
 
-    refused(lambda: commit_on(national_refugees, "50000.01"), code="beyond_available")
-    commit_on(national_refugees, "50000")
+    refused(lambda: delegate(actor=ministry, source=region, department=isere, amount="40000.01"))
+    department = delegate(actor=ministry, source=region, department=isere, amount="40000").counterpart_of.envelope
+    refused(lambda: commit_on(department, "40000.01"), code="beyond_available")
+    commit_on(department, "40000")
 
 
 def test_the_rules_of_the_year_are_kept_with_the_commitment(isere_refugees, commit_on, campaign_2021):
@@ -317,20 +341,24 @@ def test_f41_one_line_cannot_fund_beyond_its_own_credits(
     campaign_2021, refugees, newcomers, isere, ministry, commit_on
 ):
     """F41: 104-12 credits left over do not make room on 104-15."""
+    envelopes = {}
     for line, amount in ((refugees, "10000"), (newcomers, "500000")):
         open_national_envelope(actor=ministry, campaign=campaign_2021, budget_line=line, amount=amount)
+        out = delegate(actor=ministry, source=national(campaign_2021, line), department=isere, amount=amount)
+        envelopes[line.code] = out.counterpart_of.envelope
 
-    refused(lambda: commit_on(national(campaign_2021, refugees), "10000.01"), code="beyond_available")
+    refused(lambda: commit_on(envelopes["104-15"], "10000.01"), code="beyond_available")
+    commit_on(envelopes["104-15"], "10000")
 
 
 # --- Payments -----------------------------------------------------------------------------------
 
 
-def test_pay_in_tranches_advance_then_balance(isere_refugees, commit_on, ministry):
+def test_pay_in_tranches_advance_then_balance(isere_refugees, commit_on, ministry, prefect_isere):
     commitment = commit_on(isere_refugees, "40000")
 
-    advance = pay(actor=ministry, commitment=commitment, amount="20000", tranche=Tranche.ADVANCE)
-    solde = pay(actor=ministry, commitment=commitment, amount="20000", tranche=Tranche.BALANCE)
+    advance = pay(actor=prefect_isere, commitment=commitment, amount="20000", tranche=Tranche.ADVANCE)
+    solde = pay(actor=prefect_isere, commitment=commitment, amount="20000", tranche=Tranche.BALANCE)
 
     assert [(e.tranche, e.amount) for e in (advance, solde)] == [
         (Tranche.ADVANCE, euros(20_000)),
@@ -340,7 +368,7 @@ def test_pay_in_tranches_advance_then_balance(isere_refugees, commit_on, ministr
     assert balance(isere_refugees.pk) == Balance(received=euros(100_000), committed=euros(40_000), paid=euros(40_000))
     assert balance(isere_refugees.pk).to_pay == euros(0)
     event = last_event()
-    assert (event.verb, event.actor, event.target) == ("finance.paid", ministry, isere_refugees)
+    assert (event.verb, event.actor, event.target) == ("finance.paid", prefect_isere, isere_refugees)
     assert event.details == {
         "montant": format_euros(Decimal("20000")),
         "tranche": "Solde",
@@ -348,22 +376,22 @@ def test_pay_in_tranches_advance_then_balance(isere_refugees, commit_on, ministr
     }
 
 
-def test_never_pay_beyond_the_commitment(isere_refugees, commit_on, ministry):
+def test_never_pay_beyond_the_commitment(isere_refugees, commit_on, ministry, prefect_isere):
     commitment = commit_on(isere_refugees, "40000", label="PTAI Échirolles")
-    pay(actor=ministry, commitment=commitment, amount="20000")
+    pay(actor=prefect_isere, commitment=commitment, amount="20000")
 
     refused(
-        lambda: pay(actor=ministry, commitment=commitment, amount="20000.01", tranche=Tranche.BALANCE),
+        lambda: pay(actor=prefect_isere, commitment=commitment, amount="20000.01", tranche=Tranche.BALANCE),
         code="beyond_commitment",
         message=f"Impossible de verser {format_euros(Decimal('20000.01'))} : il reste "
         f"{format_euros(Decimal('20000'))} à payer sur l'engagement « PTAI Échirolles ».",
     )
 
 
-def test_a_payment_is_not_taken_from_the_available_credits(isere_refugees, commit_on, ministry):
+def test_a_payment_is_not_taken_from_the_available_credits(isere_refugees, commit_on, ministry, prefect_isere):
     """Paying settles what was committed: reste à engager does not move, reste à payer does."""
     commitment = commit_on(isere_refugees, "40000")
-    pay(actor=ministry, commitment=commitment, amount="15000")
+    pay(actor=prefect_isere, commitment=commitment, amount="15000")
 
     assert balance(isere_refugees.pk).available == euros(60_000)
     assert balance(isere_refugees.pk).to_pay == euros(25_000)
@@ -446,7 +474,7 @@ def test_a_delegation_is_not_reversed_once_the_departement_committed_the_money(
         lambda: reverse(actor=ministry, entry=out, reason="Trop délégué"),
         code="beyond_available",
         message=f"Impossible d'annuler cette délégation : l'enveloppe {isere_refugees} n'a plus que "
-        f"{format_euros(Decimal('99999.99'))} disponibles (le reste est délégué ou engagé).",
+        f"{format_euros(Decimal('99999.99'))} disponibles (le reste est délégué, engagé ou réservé à des dossiers).",
     )
 
 
@@ -459,48 +487,49 @@ def test_a_delegation_is_not_reversed_once_the_region_passed_it_on(
     refused(lambda: reverse(actor=ministry, entry=out, reason="Erreur"), code="beyond_available")
 
 
-def test_reverse_a_commitment(isere_refugees, commit_on, ministry):
+def test_a_commitment_is_cancelled_through_its_file_not_from_the_ledger(isere_refugees, commit_on, ministry):
+    """A commitment belongs to its file: the ledger refuses to reverse it, whoever asks; the file's
+    workflow cancels it (`cancel_commitment`)."""
     commitment = commit_on(isere_refugees, "60000")
     entry = commitment.entries.get()
 
-    reversal = reverse(actor=ministry, entry=entry, reason="Projet abandonné")
+    for actor in (ministry, make_user(Role.ADMIN), make_user(Role.PREFECT, department=isere_refugees.department)):
+        refused(
+            lambda actor=actor: reverse(actor=actor, entry=entry, reason="Projet abandonné"), code="through_workflow"
+        )
 
-    assert (reversal.kind, reversal.amount, reversal.commitment) == (EntryKind.COMMITMENT, euros(-60_000), commitment)
+
+def test_cancel_a_commitment_reverses_its_payments_then_the_commitment(isere_refugees, commit_on, prefect_isere):
+    commitment = commit_on(isere_refugees, "60000")
+    advance = pay(actor=prefect_isere, commitment=commitment, amount="30000", tranche=Tranche.ADVANCE)
+
+    reversals = cancel_commitment(actor=prefect_isere, commitment=commitment, reason="Erreur sur le montant")
+
+    assert [(r.kind, r.amount, r.reverses) for r in reversals] == [
+        (EntryKind.PAYMENT, euros(-30_000), advance),
+        (EntryKind.COMMITMENT, euros(-60_000), commitment.entries.get(kind=EntryKind.COMMITMENT, reverses=None)),
+    ]
     assert commitment_totals([commitment.pk])[commitment.pk] == (euros(0), euros(0))
-    assert balance(isere_refugees.pk).available == euros(100_000)
-    refused(lambda: pay(actor=ministry, commitment=commitment, amount="1"), code="beyond_commitment")
-
-
-def test_a_paid_commitment_is_not_reversed_reverse_the_payments_first(isere_refugees, commit_on, ministry):
-    commitment = commit_on(isere_refugees, "60000")
-    payment = pay(actor=ministry, commitment=commitment, amount="30000")
-    entry = commitment.entries.get(kind=EntryKind.COMMITMENT)
-
-    refused(
-        lambda: reverse(actor=ministry, entry=entry, reason="Projet abandonné"),
-        code="paid",
-        message=f"Impossible d'annuler cet engagement : {format_euros(Decimal('30000'))} ont déjà été versés. "
-        "Annulez d'abord les versements.",
-    )
-    reverse(actor=ministry, entry=payment, reason="Versement à reprendre")
-    reverse(actor=ministry, entry=entry, reason="Projet abandonné")
     assert balance(isere_refugees.pk) == Balance(received=euros(100_000))
+    refused(lambda: pay(actor=prefect_isere, commitment=commitment, amount="1"), code="beyond_commitment")
 
 
-def test_reverse_a_payment(isere_refugees, commit_on, ministry):
+def test_a_partly_released_commitment_stays_cancellable_for_what_remains(isere_refugees, commit_on, prefect_isere):
+    """A release is its own entry, not a reversal: the commitment can still be cancelled, for what
+    remains once the release is counted."""
     commitment = commit_on(isere_refugees, "60000")
-    payment = pay(actor=ministry, commitment=commitment, amount="30000", tranche=Tranche.ADVANCE)
+    release(actor=prefect_isere, commitment=commitment, amount="10000", reason="Action réduite")
 
-    reversal = reverse(actor=ministry, entry=payment, reason="RIB erroné")
+    reversals = cancel_commitment(actor=prefect_isere, commitment=commitment, reason="Projet abandonné")
 
-    assert (reversal.kind, reversal.amount, reversal.tranche) == (EntryKind.PAYMENT, euros(-30_000), Tranche.ADVANCE)
-    assert commitment_totals([commitment.pk])[commitment.pk] == (euros(60_000), euros(0))
-    pay(actor=ministry, commitment=commitment, amount="60000")
+    assert [(r.kind, r.amount) for r in reversals] == [(EntryKind.COMMITMENT, euros(-50_000))]
+    assert balance(isere_refugees.pk) == Balance(received=euros(100_000), released=euros(10_000))
+    assert balance(isere_refugees.pk).available == euros(100_000)
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "\n"], ids=["empty", "spaces", "newline"])
-def test_a_reversal_needs_a_reason(isere_refugees, commit_on, ministry, reason):
-    entry = commit_on(isere_refugees, "1000").entries.get()
+def test_a_reversal_needs_a_reason(national_refugees, ministry, reason):
+    entry = LedgerEntry.objects.get(envelope=national_refugees)
 
     refused(
         lambda: reverse(actor=ministry, entry=entry, reason=reason),
@@ -509,8 +538,8 @@ def test_a_reversal_needs_a_reason(isere_refugees, commit_on, ministry, reason):
     )
 
 
-def test_a_reversal_cannot_be_reversed(isere_refugees, commit_on, ministry):
-    entry = commit_on(isere_refugees, "1000").entries.get()
+def test_a_reversal_cannot_be_reversed(national_refugees, ministry):
+    entry = LedgerEntry.objects.get(envelope=national_refugees)
     reversal = reverse(actor=ministry, entry=entry, reason="Erreur")
 
     refused(
@@ -528,8 +557,8 @@ def test_the_reversal_of_a_delegation_cannot_be_reversed_from_either_side(nation
         refused(lambda side=side: reverse(actor=ministry, entry=side, reason="Encore"), code="reversal")
 
 
-def test_an_entry_is_not_reversed_twice(isere_refugees, commit_on, ministry):
-    entry = commit_on(isere_refugees, "1000").entries.get()
+def test_an_entry_is_not_reversed_twice(national_refugees, ministry):
+    entry = LedgerEntry.objects.get(envelope=national_refugees)
     reverse(actor=ministry, entry=entry, reason="Erreur")
 
     refused(
@@ -628,8 +657,7 @@ def test_refused_movements_of_a_whole_scenario_leave_no_trace(
             actor=ministry, campaign=campaign_2021, budget_line=refugees, amount="8900000.01"
         ),
         lambda: delegate(actor=ministry, source=envelope, department=isere, amount="100000.01"),
-        lambda: commit_on(envelope, "100000.01"),
-        lambda: commit_on(envelope, "-5"),
+        lambda: delegate(actor=ministry, source=envelope, department=isere, amount="-5"),
         lambda: reverse(actor=ministry, entry=entry, reason=" "),
     ):
         refused(action)
@@ -637,19 +665,68 @@ def test_refused_movements_of_a_whole_scenario_leave_no_trace(
     assert Event.objects.filter(verb__startswith="finance.").count() == 1
 
 
-def test_release_gives_back_the_unspent_part_of_a_commitment_once(campaign_2021, refugees, ministry):
-    """Closing a file below its commitment: the rest goes back to the envelope, never below what was paid."""
-    envelope = open_national_envelope(
-        actor=ministry, campaign=campaign_2021, budget_line=refugees, amount="100000"
-    ).envelope
-    commitment = commit(actor=ministry, envelope=envelope, amount="40000", funded=envelope, label="PTAI", rules={})
-    pay(actor=ministry, commitment=commitment, amount="20000", tranche="advance")
+def test_release_gives_back_the_unspent_part_of_a_commitment(isere_refugees, commit_on, prefect_isere):
+    """Closing a file below its commitment: the rest goes back to the envelope, never below what was
+    paid. A release is its own kind of entry (not a reversal of the commitment)."""
+    commitment = commit_on(isere_refugees, "40000")
+    pay(actor=prefect_isere, commitment=commitment, amount="20000", tranche="advance")
     with pytest.raises(FinanceError, match="il reste 20"):
-        release(actor=ministry, commitment=commitment, amount="20000.01", reason="solde")
+        release(actor=prefect_isere, commitment=commitment, amount="20000.01", reason="solde")
     with pytest.raises(FinanceError, match="motif"):
-        release(actor=ministry, commitment=commitment, amount="5000", reason=" ")
-    release(actor=ministry, commitment=commitment, amount="8000", reason="Solde : 32 000 € dépensés")
-    assert balance(envelope.pk).committed == Decimal("32000.00")
-    assert balance(envelope.pk).available == Decimal("68000.00")
-    with pytest.raises(FinanceError, match="déjà été annulé ou libéré"):
-        release(actor=ministry, commitment=commitment, amount="1000", reason="encore")
+        release(actor=prefect_isere, commitment=commitment, amount="5000", reason=" ")
+
+    entry = release(actor=prefect_isere, commitment=commitment, amount="8000", reason="Solde : 32 000 € dépensés")
+
+    assert (entry.kind, entry.amount, entry.reverses, entry.commitment) == (
+        EntryKind.RELEASE,
+        euros(8_000),
+        None,
+        commitment,
+    )
+    assert balance(isere_refugees.pk).committed == Decimal("32000.00")
+    assert balance(isere_refugees.pk).released == Decimal("8000.00")
+    assert balance(isere_refugees.pk).available == Decimal("68000.00")
+    assert commitment_totals([commitment.pk])[commitment.pk] == (euros(32_000), euros(20_000))
+    release(actor=prefect_isere, commitment=commitment, amount="2000", reason="Solde complémentaire")
+    with pytest.raises(FinanceError, match="il reste 10"):
+        release(actor=prefect_isere, commitment=commitment, amount="10000.01", reason="encore")
+
+
+# --- Held by the database and by the campaign ------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's")
+def test_the_database_itself_refuses_to_update_or_delete_a_ledger_entry(national_refugees):
+    """Append-only is held by PostgreSQL too: a raw UPDATE or DELETE, whatever door sends it, fails."""
+    entry = LedgerEntry.objects.get(envelope=national_refugees)
+    for sql in (
+        f"UPDATE {LedgerEntry._meta.db_table} SET amount = 1 WHERE id = %s",
+        f"DELETE FROM {LedgerEntry._meta.db_table} WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError) as caught, transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [entry.pk])
+        assert "ajout seul" in str(caught.value)
+    assert LedgerEntry.objects.get(pk=entry.pk).amount == euros(1_000_000)
+
+
+def test_f03_the_national_envelope_is_never_set_below_the_credits_opened(campaign_2021, refugees, ministry):
+    """F03: 1 000 000 € are opened on 2021: the administrator may lower the 9 000 000 € down to that,
+    not a cent below; the refusal names the amount, nothing changes."""
+    from programme.services import update_campaign
+
+    open_national_envelope(actor=ministry, campaign=campaign_2021, budget_line=refugees, amount="1000000")
+    admin = make_user(Role.ADMIN)
+    with pytest.raises(ValidationError) as caught:
+        update_campaign(actor=admin, campaign=campaign_2021, values={"national_envelope": Decimal("999999.99")})
+    assert caught.value.message_dict == {
+        "national_envelope": [
+            f"{format_euros(Decimal('1000000'))} sont déjà ouverts sur les enveloppes nationales 2021 : "
+            "l'enveloppe nationale ne peut pas être inférieure."
+        ]
+    }
+    campaign_2021.refresh_from_db()
+    assert campaign_2021.national_envelope == euros(9_000_000)
+    update_campaign(actor=admin, campaign=campaign_2021, values={"national_envelope": Decimal("1000000")})
+    campaign_2021.refresh_from_db()
+    assert campaign_2021.national_envelope == euros(1_000_000)

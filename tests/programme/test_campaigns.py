@@ -40,7 +40,7 @@ def campaign(year: int) -> Campaign:
     return Campaign.objects.with_parameters().get(year=year)
 
 
-def test_the_fourteen_domains_are_seeded_with_stable_codes_in_order() -> None:
+def test_f33_the_fourteen_domains_are_seeded_with_stable_codes_in_order() -> None:
     assert list(Domain.objects.values_list("code", flat=True)) == DOMAIN_CODES
     assert Domain.objects.get(code="sante").label == "Accès aux soins / santé"
 
@@ -158,11 +158,14 @@ def test_copying_a_campaign_whose_deadline_is_29_february(administrator: User) -
     assert services.create_next_campaign(actor=administrator).letter_deadline == date(2025, 2, 28)
 
 
-def test_f12_a_derogation_is_recorded_with_its_justification_and_audited(administrator: User) -> None:
-    poitiers_contract = Campaign.objects.get(year=2021)  # any model can carry a derogation
+def test_f12_a_derogation_is_recorded_with_its_justification_and_audited() -> None:
+    from tests.contracts.conftest import make_contract, make_persona
+
+    poitiers_contract = make_contract("letter_received")
+    prefect = make_persona("prefect_own")
     text = "Ville-centre de la communauté urbaine, signataire d'un CTAIR depuis 2019."
     derogation = services.record_derogation(
-        actor=administrator,
+        actor=prefect,
         target=poitiers_contract,
         rule_id="ctai.signatory.type",
         justification=f"  {text} ",
@@ -181,12 +184,25 @@ def test_f12_a_derogation_is_recorded_with_its_justification_and_audited(adminis
     assert event.details == {"règle": "ctai.signatory.type", "justification": text}
 
 
-def test_a_derogation_needs_a_text_and_a_derogation_rule(administrator: User) -> None:
-    target = Campaign.objects.get(year=2021)
+def test_a_derogation_needs_a_text_and_a_derogation_rule() -> None:
+    from tests.contracts.conftest import make_contract, make_persona
+
+    target = make_contract("letter_received")
+    prefect = make_persona("prefect_own")
     with pytest.raises(ValidationError, match="Écrivez la justification"):
-        services.record_derogation(actor=administrator, target=target, rule_id="ctai.signatory.type", justification=" ")
+        services.record_derogation(actor=prefect, target=target, rule_id="ctai.signatory.type", justification=" ")
     with pytest.raises(ValidationError, match="ne peut pas être levée"):
         services.record_derogation(
-            actor=administrator, target=target, rule_id="ctai.domains.mandatory", justification="Parce que."
+            actor=prefect, target=target, rule_id="ctai.domains.mandatory", justification="Parce que."
+        )
+    assert services.lifted_for(target) == {}
+
+
+def test_a_file_that_says_nothing_of_its_derogations_takes_none(administrator: User) -> None:
+    """The file decides who may lift a rule on it; a campaign, say, takes no derogation at all."""
+    target = Campaign.objects.get(year=2021)
+    with pytest.raises(PermissionDenied):
+        services.record_derogation(
+            actor=administrator, target=target, rule_id="ctai.signatory.type", justification="Parce que."
         )
     assert services.lifted_for(target) == {}

@@ -1,7 +1,7 @@
 """Every rule of the engine, for 2021 and 2022, as a table: (year, subject) → the rule ids found.
 
-Each case id reads as the sentence it proves and names the requirement (F12, F14, F15, F18, F31,
-F32, F33, F34, F35, F40, F43). The subjects start from a valid file and change one thing.
+Each case id reads as the sentence it proves and names the requirement (F12, F14, F15, F16, F18, F31,
+F32, F33, F34, F35, F40, F42, F43). The subjects start from a valid file and change one thing.
 """
 
 from __future__ import annotations
@@ -133,6 +133,11 @@ CASES = [
          "f18 a letter after 31 December 2022 cannot lead to a 2023 signature"),
     case(2021, replace(CTAI_2021, letter_date=None), {"ctai.letter.required"},
          "f18 a CTAI without a letter of engagement is blocked"),
+    # --- CTAI: widening of a CTAIR (F16): a declaration of intent, not a letter ---
+    case(2021, replace(CTAI_2021, letter_date=None, widening=True), set(),
+         "f16 a CTAI widening a CTAIR needs no letter of engagement"),
+    case(2021, replace(CTAI_2021, letter_date=date(2022, 1, 3), widening=True), set(),
+         "f16 the letter deadline does not apply to a CTAI widening a CTAIR"),
     # --- CTAI: funding (F15, F43) ---
     case(2021, replace(CTAI_2021, base_amount=Decimal("149999.99")), {"ctai.base.bounds", "ctai.complement.cap"},
          "f15 a socle under 150 000 euros is blocked and lowers the complement allowed"),

@@ -77,15 +77,21 @@ def isere_envelope(campaign: Campaign, code: str, amount: str, *, actor: User) -
     return entry.counterpart_of.envelope
 
 
+def national_credits(campaign: Campaign, code: str, amount: str, *, actor: User) -> Envelope:
+    """Open `amount` on the national envelope of `code` (nothing delegated)."""
+    line = BudgetLine.objects.get(code=code)
+    open_national_envelope(actor=actor, campaign=campaign, budget_line=line, amount=amount)
+    return Envelope.objects.get(campaign=campaign, budget_line=line, level=EnvelopeLevel.NATIONAL)
+
+
 @pytest.fixture
-def money_2021(people: dict[str, User]) -> dict[str, Envelope]:
-    """2021 credits delegated to Isère: 100 000 € on action 12, 60 000 € on action 15."""
+def national_2021(people: dict[str, User]) -> dict[str, Envelope]:
+    """2021 credits opened on the national envelopes: 100 000 € on action 12, 60 000 € on action 15.
+    Nothing delegated: the Ministère delegates each PTAI's granted amount to its département."""
     campaign = Campaign.objects.get(year=2021)
     return {
-        BudgetLineCode.NEWCOMERS: isere_envelope(
-            campaign, BudgetLineCode.NEWCOMERS, "100000", actor=people["ministry"]
-        ),
-        BudgetLineCode.REFUGEES: isere_envelope(campaign, BudgetLineCode.REFUGEES, "60000", actor=people["ministry"]),
+        code: national_credits(campaign, code, amount, actor=people["ministry"])
+        for code, amount in ((BudgetLineCode.NEWCOMERS, "100000"), (BudgetLineCode.REFUGEES, "60000"))
     }
 
 

@@ -3,7 +3,8 @@
     ProjectFactory()                      # a complete draft of Grenoble-Alpes-Métropole (Isère), 2021
     ProjectFactory(submitted=True)        # déposé, with its reference and the 2021 rules kept
     ProjectFactory(reviewed=True)         # instruit: a favorable avis by an instructeur
-    ProjectFactory(funded=True)           # crédits délégués (a bare commitment, no ledger entry)
+    ProjectFactory(credits_delegated=True) # crédits délégués (no ledger entry)
+    ProjectFactory(funded=True)           # engagé (a bare commitment, no ledger entry)
 
 The states' fields are set as the workflow would (reference, rules, avis, granted amount…) so the
 database constraints hold; the journeys that move money go through `apply_transition` instead.
@@ -103,6 +104,12 @@ class ProjectFactory(DjangoModelFactory[Project]):
         )
         ministry_refused = factory.Trait(
             state=S.MINISTRY_REFUSED,
+            **_SUBMITTED,
+            **_reviewed(prefect_decision_by=factory.SubFactory(UserFactory)),
+        )
+        credits_delegated = factory.Trait(
+            state=S.CREDITS_DELEGATED,
+            granted_amount=Decimal("40000.00"),
             **_SUBMITTED,
             **_reviewed(prefect_decision_by=factory.SubFactory(UserFactory)),
         )

@@ -133,9 +133,27 @@ def test_findings_list_warnings_and_form_gaps_before_submission():
     found = {f.rule_id: f.severity for f in findings(project)}
     assert found == {
         "ptai.diagnostic.advised": "warning",
+        "ptai.cir": "warning",
         "ptai.form.title": "blocking",
         "ptai.form.carrier": "blocking",
     }
+
+
+def test_f07_the_ptai_records_its_articulation_with_the_cir(people):
+    """F07: a PTAI says how it complements the contrat d'intégration républicaine; without it, a
+    warning (never blocking), as for a CTAI action."""
+    project = ProjectFactory()
+    assert [f.message for f in findings(project) if f.rule_id == "ptai.cir"] == [
+        "Indiquez comment le projet complète le contrat d'intégration républicaine (CIR) des personnes accompagnées."
+    ]
+    assert not [f for f in findings(project) if f.severity == "blocking"]
+    project = update_draft(
+        user=people["agent_lead"],
+        project=project,
+        cir_link="Les ateliers prolongent les 600 heures de français du CIR et orientent vers l'OFII.",
+    )
+    assert project.cir_link.startswith("Les ateliers prolongent")
+    assert "ptai.cir" not in {f.rule_id for f in findings(project)}
 
 
 # --- Drafts -------------------------------------------------------------------------------------
@@ -266,25 +284,22 @@ def test_for_user_scopes_the_files(persona, voiron):
     assert Project.objects.for_user(make_persona(persona)).filter(pk=project.pk).exists() is VISIBLE[persona]
 
 
-def test_with_money_annotates_without_a_query_per_row(people, money_2021, django_assert_num_queries):
-    from tests.projects.test_journey_and_money import walk
+def test_with_money_annotates_without_a_query_per_row(people, national_2021, django_assert_num_queries):
+    """Committed net of what was released, paid: from the ledger, in the list's two queries."""
+    from projects.services import apply_transition
+    from tests.projects.test_journey_and_money import TO_FUNDED, walk
 
-    walk(
-        ProjectFactory(),
-        people,
-        "submit",
-        "start_review",
-        "give_opinion",
-        "prefect_approve",
-        "ministry_approve",
-        "delegate_credits",
-    )
+    funded = walk(ProjectFactory(), people, *TO_FUNDED)
+    closed = walk(ProjectFactory(), people, *TO_FUNDED)
+    apply_transition(project=closed, name="close", user=people["prefect_isere"], amount="25000")
     for _ in range(3):
         ProjectFactory(funded=True)
     with django_assert_num_queries(2):
         rows = list(Project.objects.with_money().for_list().order_by("pk"))
+    assert rows[0].pk == funded.pk
     assert (rows[0].committed_amount, rows[0].paid_amount) == (euros(40000), euros(20000))
-    assert rows[1].committed_amount == euros(0)
+    assert (rows[1].committed_amount, rows[1].paid_amount) == (euros(25000), euros(25000))
+    assert rows[2].committed_amount == euros(0)
 
 
 def test_bare_commitment_helper_is_only_for_state_traits():

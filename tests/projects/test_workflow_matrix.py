@@ -1,4 +1,6 @@
-"""Every transition, for every role, in its own scope and another one (F30, F33, F34, F36, F37, F38, F45).
+"""Every transition, for every role, in its own scope and another one (F30, F33, F34, F36, F37, F38, F45):
+F38 — the Ministère validates and delegates the credits, the département's authorising officer
+(its préfet, or the préfet of its région) commits, settles or cancels them.
 
 For each transition, a file of Grenoble-Alpes-Métropole (Isère) with the commune of Voiron as
 partner (F45) is put in the transition's source state; each persona either finds the transition
@@ -20,6 +22,7 @@ from projects.services import apply_transition, available_transitions
 from tests.factories import metropole_de_lyon, rhone
 from tests.projects.conftest import PERSONAS, make_persona
 from tests.projects.factories import ProjectFactory
+from tests.projects.test_journey_and_money import STEPS, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +30,9 @@ APPLICANTS = {"agent_lead", "agent_partner"}
 INSTRUCTOR = {"instructor_isere"}
 PREFECTS = {"prefect_isere", "prefect_region"}
 MINISTRY = {"ministry"}
+# The authorising officer of Isère: its préfet or the préfet of its région (an instructeur only with
+# the préfet's signing delegation: tests/projects/test_journey_and_money.py).
+OFFICERS = PREFECTS
 
 # transition: (the factory trait of its source state, who may apply it, the state it leads to)
 TABLE: dict[str, tuple[str | None, set[str], str]] = {
@@ -40,8 +46,11 @@ TABLE: dict[str, tuple[str | None, set[str], str]] = {
     "ministry_approve": ("prefect_approved", MINISTRY, ProjectState.MINISTRY_APPROVED),
     "ministry_refuse": ("prefect_approved", MINISTRY, ProjectState.MINISTRY_REFUSED),
     "ministry_send_back": ("prefect_approved", MINISTRY, ProjectState.IN_REVIEW),
-    "delegate_credits": ("ministry_approved", MINISTRY, ProjectState.FUNDED),
-    "close": ("funded", INSTRUCTOR | MINISTRY, ProjectState.CLOSED),
+    "delegate_credits": ("walk:ministry_approve", MINISTRY, ProjectState.CREDITS_DELEGATED),
+    "cancel_delegation": ("walk:delegate_credits", MINISTRY, ProjectState.MINISTRY_APPROVED),
+    "commit": ("walk:delegate_credits", OFFICERS, ProjectState.FUNDED),
+    "cancel_commitment": ("walk:commit", OFFICERS, ProjectState.CREDITS_DELEGATED),
+    "close": ("walk:commit", OFFICERS, ProjectState.CLOSED),
     "dismiss": ("in_review", INSTRUCTOR | PREFECTS, ProjectState.DISMISSED),
     "withdraw": ("in_review", APPLICANTS, ProjectState.WITHDRAWN),
 }
@@ -51,20 +60,30 @@ ARGS: dict[str, dict[str, Any]] = {
 }
 
 
-def project_in(trait: str | None, voiron: Any) -> Project:
-    project = ProjectFactory(**({trait: True} if trait else {}))
+def project_in(trait: str | None, voiron: Any, request: pytest.FixtureRequest | None = None) -> Project:
+    """A file in the source state: a factory trait, or "walk:<last step>" for the states that hold
+    money (walked through the real services from national credits, by the people whose job it is)."""
+    if trait is None or not trait.startswith("walk:"):
+        project = ProjectFactory(**({trait: True} if trait else {}))
+        project.partners.add(voiron)
+        return project
+    assert request is not None
+    people = request.getfixturevalue("people")
+    request.getfixturevalue("national_2021")
+    project = ProjectFactory()
     project.partners.add(voiron)
-    return project
+    steps = list(STEPS)
+    return walk(project, people, *steps[: steps.index(trait.removeprefix("walk:")) + 1])
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", list(TABLE))
 def test_transition_by_role_and_scope(name: str, persona: str, voiron: Any, request: pytest.FixtureRequest) -> None:
     trait, allowed, target = TABLE[name]
-    project = project_in(trait, voiron)
+    project = project_in(trait, voiron, request)
     user = make_persona(persona)
-    if name in ("ministry_approve", "delegate_credits") and persona in allowed:
-        request.getfixturevalue("money_2021")  # the grant is checked against the envelope, then committed
+    if name == "ministry_approve" and persona in allowed:
+        request.getfixturevalue("national_2021")  # the grant is checked against the national envelope
     names = {t.name for t in available_transitions(project, user)}
     kwargs = {"reason": "Motif détaillé pour le dossier.", **ARGS.get(name, {})}
 
@@ -72,18 +91,20 @@ def test_transition_by_role_and_scope(name: str, persona: str, voiron: Any, requ
         assert name in names
         after = apply_transition(project=project, name=name, user=user, **kwargs)
         assert after.state == target
-        log = ProjectTransition.objects.get(project=project)
+        log = ProjectTransition.objects.filter(project=project).last()
         assert (log.transition, log.source, log.target, log.actor) == (name, project.state, target, user)
         assert Event.objects.filter(verb=f"projects.{name}", target_id=str(project.pk)).count() == 1
     else:
         assert name not in names
+        logged = ProjectTransition.objects.filter(project=project).count()
+        events = Event.objects.filter(verb__startswith="projects.", target_id=str(project.pk)).count()
         with pytest.raises(TransitionError) as caught:
             apply_transition(project=project, name=name, user=user, **kwargs)
         assert caught.value.code == "not_allowed"
         assert "Vous ne pouvez pas" in caught.value.messages[0]
         assert Project.objects.get(pk=project.pk).state == project.state
-        assert not ProjectTransition.objects.filter(project=project).exists()
-        assert not Event.objects.filter(verb__startswith="projects.", target_id=str(project.pk)).exists()
+        assert ProjectTransition.objects.filter(project=project).count() == logged
+        assert Event.objects.filter(verb__startswith="projects.", target_id=str(project.pk)).count() == events
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,13 @@
 """CTAI pages (issue 5): who sees what (persona x page x own / other scope: 404 outside), the life of
 a contract through the pages by the right actors (F10-F24), a late letter refused then accepted after
-a recorded derogation (F18), and query budgets with 10 and 1 000 contracts.
+a recorded derogation (F18), the coordinator the collectivité MAY name (F20), the widening of a CTAIR
+from the collectivité's declaration (F16), and query budgets with 10 and 1 000 contracts. A page
+never shows a rule id: the refusals and « Ce qu'il manque » are in French only.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,9 +16,9 @@ from django.urls import reverse
 from contracts.enums import ContractKind, ContractState
 from contracts.models import Contract
 from programme.models import Campaign
-from tests.contracts.conftest import DIAGNOSIS, SIGN_DATA, make_contract
+from tests.contracts.conftest import DIAGNOSIS, SIGN_DATA, make_contract, make_ctair
 from tests.factories import grenoble_metropole, metropole_de_lyon
-from tests.web.html import text_of
+from tests.web.html import field_errors, parse, text_of
 from tests.web.personas import persona
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +157,8 @@ def test_life_contact_letter_diagnosis_drafting_signed_ended(request: pytest.Fix
     # An incomplete diagnostic is refused in French with its rule id.
     refused = _act(prefect, contract, "complete_diagnosis")
     assert refused.status_code == 200
-    assert "ctai.diagnosis.required" in refused.text and "Complétez le diagnostic" in refused.text
+    assert "Complétez le diagnostic" in text_of(refused.text)
+    assert "ctai.diagnosis.required" not in text_of(refused.text)  # never a rule id on a page
     needs = {f"besoin_{code}": text for code, text in DIAGNOSIS["needs_by_domain"].items()}
     saved = agent.post(
         reverse("web:contract_diagnosis", args=[contract.pk]),
@@ -211,7 +215,9 @@ def test_f18_late_letter_refused_then_accepted_after_a_recorded_derogation(reque
     late = {"letter_date": "2022-01-15", "signature_year": 2022}
     refused = _act(agent, contract, "record_letter", late)
     assert refused.status_code == 200
-    assert "ctai.letter.deadline" in refused.text and "justifiez ce retard" in refused.text
+    refusal = text_of(refused.text)
+    assert "justifiez ce retard" in refusal and "ctai.letter.deadline" not in refusal
+    assert "peut être levée par une dérogation justifiée par écrit (La lettre d'engagement arrive avant" in refusal
     contract.refresh_from_db()
     assert contract.state == S.CONTACT
     # The agent cannot record the derogation; the préfet can, with a written justification.
@@ -233,10 +239,146 @@ def test_f18_late_letter_refused_then_accepted_after_a_recorded_derogation(reque
 
 def test_ctair_widened_link_on_both_file_pages(request: pytest.FixtureRequest) -> None:
     ctair = make_contract(S.SIGNED, kind=ContractKind.CTAIR, title="CTAIR Grenoble 2019")
-    ctai = make_contract(S.CONTACT, widens=ctair, title="CTAI Grenoble élargi")
+    ctai = make_contract(
+        S.WIDENING_DECLARED,
+        widens=ctair,
+        title="CTAI Grenoble élargi",
+        widening_declared_on=date(2021, 6, 1),
+        widening_declaration="Nous élargissons le contrat aux autres primo-arrivants.",
+        letter_date=None,
+    )
     client = persona(request, "prefect_isere")
-    assert "CTAIR Grenoble 2019" in text_of(client.get(reverse("web:contract_detail", args=[ctai.pk])).text)
+    page = text_of(client.get(reverse("web:contract_detail", args=[ctai.pk])).text)
+    assert "CTAIR Grenoble 2019" in page
+    assert "faite au préfet le 01/06/2021" in page and "Nous élargissons le contrat" in page
+    assert "non requise : l'élargissement part de la déclaration d'intention" in page
     assert "CTAI Grenoble élargi" in text_of(client.get(reverse("web:contract_detail", args=[ctair.pk])).text)
+
+
+# --- F20: the coordinator ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "shown"),
+    [
+        (
+            {"coordinator_name": "Camille Martin", "coordinator_role": "Cheffe de projet"},
+            "Camille Martin, Cheffe de projet",
+        ),
+        ({"coordinator_recruiting": True}, "En cours de recrutement"),
+        ({}, "Pas de coordinateur (la collectivité peut en nommer ou en recruter un : ce n'est pas obligatoire)"),
+    ],
+)
+def test_f20_the_contract_page_says_whether_there_is_a_coordinator(
+    request: pytest.FixtureRequest, fields: dict[str, Any], shown: str
+) -> None:
+    contract = make_contract(S.SIGNED, **fields)
+    page = parse(persona(request, "ministry").get(reverse("web:contract_detail", args=[contract.pk])).text)
+    coordinator = page.by_id("coordinateur")
+    assert coordinator is not None and shown in coordinator.text()
+
+
+def test_f20_the_collectivite_records_its_coordinator_before_and_after_the_signature(
+    request: pytest.FixtureRequest,
+) -> None:
+    """F20: being recruited while drafting, then named once signed — a contract signs without one."""
+    contract = make_contract(S.DRAFTING)
+    agent, prefect = persona(request, "agent_grenoble"), persona(request, "prefect_isere")
+    url = reverse("web:contract_coordinator", args=[contract.pk])
+    assert "Enregistrer le coordinateur" in text_of(agent.get(reverse("web:contract_detail", args=[contract.pk])).text)
+    assert agent.post(url, {"recruiting": "on"}).status_code == 302
+    contract.refresh_from_db()
+    assert contract.coordinator_recruiting is True
+    assert (
+        _act(
+            prefect,
+            contract,
+            "sign",
+            {
+                "signed_on": "2022-03-01",
+                "elected_official_name": "Christophe Ferrari",
+                "prefect_name": "Laurent Prévost",
+            },
+        ).status_code
+        == 302
+    )
+    contract.refresh_from_db()
+    assert contract.state == S.SIGNED
+    wrong = agent.post(url, {"name": "Camille Martin", "recruiting": "on"})
+    assert wrong.status_code == 200
+    assert field_errors(wrong.text, "id_recruiting") == ["Un coordinateur nommé n'est pas en cours de recrutement."]
+    assert agent.post(url, {"name": "Camille Martin", "role": "Cheffe de projet"}).status_code == 302
+    contract.refresh_from_db()
+    assert (contract.coordinator_name, contract.coordinator_recruiting) == ("Camille Martin", False)
+    page = text_of(agent.get(reverse("web:contract_detail", args=[contract.pk])).text)
+    assert "Coordinateur enregistré" in page  # the version in the history, and the timeline
+
+
+@pytest.mark.parametrize(
+    "who", ["agent_lyon", "prefect_rhone", "instructor_isere", "diair", "ministry", "operator_user"]
+)
+def test_f20_the_coordinator_page_is_for_the_collectivite_and_the_prefect_only(
+    request: pytest.FixtureRequest, who: str
+) -> None:
+    contract = make_contract(S.SIGNED)
+    client = persona(request, who)
+    url = reverse("web:contract_coordinator", args=[contract.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"recruiting": "on"}).status_code == 404
+    contract.refresh_from_db()
+    assert contract.coordinator_recruiting is False
+
+
+# --- F16: the widening of a CTAIR, through the pages ------------------------------------------------
+
+
+def test_f16_the_collectivite_declares_the_widening_of_its_signed_ctair(request: pytest.FixtureRequest) -> None:
+    """F16: the CTAIR's page offers the declaration; the CTAI opened from it starts at the declaration,
+    its page says no letter is needed, and the préfet starts its diagnostic."""
+    ctair = make_ctair()
+    agent, prefect = persona(request, "agent_grenoble"), persona(request, "prefect_isere")
+    detail = reverse("web:contract_detail", args=[ctair.pk])
+    assert "Déclarer l'intention d'élargir le CTAIR en CTAI" in text_of(agent.get(detail).text)
+    form = agent.get(reverse("web:contract_transition", args=[ctair.pk, "declare_widening"]))
+    assert form.status_code == 200 and "Déclaration d'intention de la collectivité" in text_of(form.text)
+    assert "Un CTAI est ouvert pour être signé à sa place" in text_of(form.text)
+    assert "aucune date limite ne s'applique" in text_of(form.text)
+    refused = _act(agent, ctair, "declare_widening", {"reason": ""})
+    assert "Indiquez : déclaration d'intention de la collectivité." in text_of(refused.text)
+    done = _act(agent, ctair, "declare_widening", {"reason": "Nous ouvrons nos actions.", "declared_on": "2021-06-01"})
+    assert done.status_code == 302
+    ctai = Contract.objects.get(widens=ctair)
+    page = text_of(agent.get(reverse("web:contract_detail", args=[ctai.pk])).text)
+    assert "Intention d'élargissement déclarée" in page and "faite au préfet le 01/06/2021" in page
+    assert "Enregistrer la lettre d'engagement" not in page
+    assert "Élargissement en cours" in text_of(agent.get(detail).text)
+    assert _act(prefect, ctai, "start_diagnosis").status_code == 302
+    ctai.refresh_from_db()
+    assert ctai.state == S.DIAGNOSIS
+
+
+def test_f16_the_prefect_records_the_declaration_of_a_ctair_in_negotiation(request: pytest.FixtureRequest) -> None:
+    """F16: a CTAIR at `drafting` is carried on as the CTAI; its page says so and keeps its letter."""
+    ctair = make_ctair(S.DRAFTING)
+    prefect = persona(request, "prefect_isere")
+    done = _act(prefect, ctair, "declare_widening", {"reason": "La collectivité nous a écrit le 2 juin."})
+    assert done.status_code == 302
+    ctair.refresh_from_db()
+    assert (ctair.kind, ctair.state) == (ContractKind.CTAI, S.DRAFTING)
+    page = text_of(prefect.get(reverse("web:contract_detail", args=[ctair.pk])).text)
+    assert "CTAIR en cours de négociation élargi aux autres primo-arrivants" in page
+    assert "du 01/10/2021, signature visée en 2022" in page  # its letter kept
+    assert "CTAIR élargi en CTAI (déclaration d'intention)" in page  # the version in the history
+
+
+@pytest.mark.parametrize("who", ["agent_lyon", "prefect_rhone", "instructor_isere", "diair", "ministry"])
+def test_f16_only_the_collectivite_or_its_prefect_declares(request: pytest.FixtureRequest, who: str) -> None:
+    ctair = make_ctair()
+    client = persona(request, who)
+    url = reverse("web:contract_transition", args=[ctair.pk, "declare_widening"])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"etat": "signed", "reason": "x"}).status_code == 404
+    assert not Contract.objects.filter(widens=ctair).exists()
 
 
 def test_list_filters(request: pytest.FixtureRequest, isere_contract: Contract, lyon_contract: Contract) -> None:

@@ -1,5 +1,5 @@
 """Budget pages (issue 3, point 7): who sees what, the money forms and their confirmation step,
-query budgets, exports, and balances shown equal to a recomputation from the ledger (F40, F41, F43).
+query budgets, exports, and balances shown equal to a recomputation from the ledger (F03, F41, F43).
 """
 
 from __future__ import annotations
@@ -175,7 +175,9 @@ def hidden_inputs(html: str) -> dict[str, str]:
 
 
 BAD_AMOUNTS = [
-    pytest.param("-100", "supérieur à zéro", id="negative"),
+    pytest.param("-100", "ne peut pas être négatif", id="negative"),
+    pytest.param("1e9", "Indiquez un montant en euros, par exemple 40 000 ou 12 345,67", id="exponent"),
+    pytest.param("12,345.67", "est ambigu", id="english thousands"),
     pytest.param("0", "supérieur à zéro", id="zero"),
     pytest.param("cent mille", "Indiquez un montant en euros", id="text"),
     pytest.param("12,345", "deux décimales", id="three decimals"),
@@ -388,9 +390,11 @@ def add_entries(envelope: Envelope, count: int) -> None:
 ROWS = [pytest.param(10, id="10 entries"), pytest.param(1000, id="1000 entries")]
 # savepoint + release, session, user, memberships; then the page's own queries.
 # Measured: the budget page 4 (campaigns, lines, envelopes, balances: one grouped query); an envelope
-# 6 (envelope, children, balances, count, page of entries, timeline); the ledger 6 (campaign years for
+# 7 (envelope, children, balances, what is held for PTAI with delegated credits, count, page of
+# entries, timeline) — plus, on a département's page, one more for the files holding credits and one
+# per kind of file its entries belong to (PTAI, CTAI programming); the ledger 6 (campaign years for
 # the filter, its region and département choices, count, page).
-BUDGET = {"budget": 9, "envelope": 11, "ledger": 11}
+BUDGET = {"budget": 9, "envelope": 14, "ledger": 11}
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -475,3 +479,46 @@ def test_ledger_filters_by_region(ministry: PersonaClient, money: SimpleNamespac
 def test_navigation_has_budget_for_state_roles(instructor_isere: PersonaClient, agent_grenoble: PersonaClient) -> None:
     assert 'href="/budget/"' in instructor_isere.get(reverse("web:dashboard")).text
     assert 'href="/budget/"' not in agent_grenoble.get(reverse("web:dashboard")).text
+
+
+# --- What belongs to a file, on the envelope's page (F38) --------------------------------------------
+
+
+def test_f38_the_envelope_shows_what_is_held_for_files_and_links_each_entry_to_its_file(
+    money: SimpleNamespace, prefect_isere: PersonaClient, ministry: PersonaClient
+) -> None:
+    """Isère's page says what is held for a PTAI whose credits were delegated; the delegation, the
+    commitment and the payment link to the file and offer no "Annuler" (they are cancelled through
+    the file); a release is shown as such, never as a cancellation."""
+    from projects.services import apply_transition
+    from tests.projects.factories import ProjectFactory
+
+    project = ProjectFactory(
+        ministry_approved=True,
+        granted_amount=Decimal("12000.00"),
+        target_public="bpi_only",
+        bpi_justification="Les BPI n'ont pas d'accompagnement.",
+        widening_perspective="Ouverture en 2022.",
+    )
+    apply_transition(project=project, name="delegate_credits", user=ministry.user)
+    text = text_of(prefect_isere.get(envelope_url(money.isere)).text)
+    assert (
+        f"dont {money_text(Decimal('12000'))} délégués pour des PTAI dont l'engagement par le préfet est attendu"
+        in (text)
+    )
+    project = apply_transition(project=project, name="commit", user=prefect_isere.user)
+    apply_transition(project=project, name="close", user=prefect_isere.user, amount="10000")
+
+    page = parse(prefect_isere.get(envelope_url(money.isere)).text)
+    file_url = reverse("web:project_detail", args=[project.pk])
+    rows = [
+        row
+        for row in page.iter()
+        if row.tag == "tr" and any(link.attrs.get("href") == file_url for link in row.iter() if link.tag == "a")
+    ]
+    kinds = sorted(cell.text() for row in rows for cell in [c for c in row.iter() if c.tag == "td"][2:3])
+    assert kinds == ["Délégation reçue", "Engagement", "Libération de crédits", "Versement", "Versement"]
+    assert all("Annuler" not in row.text() and "Annulée" not in row.text() for row in rows)
+    assert f"Libéré (engagé puis non consommé) {money_text(Decimal('2000'))}" in text_of(
+        prefect_isere.get(envelope_url(money.isere)).text
+    )

@@ -171,20 +171,27 @@ def test_submitting_the_form_unchanged_changes_nothing(admin: PersonaClient) -> 
         pytest.param(
             {"national_envelope": "-1"},
             "id_national_envelope",
-            "Assurez-vous que cette valeur est supérieure ou égale à 0.",
+            "Le montant ne peut pas être négatif.",
             id="f03 a negative envelope is refused",
+        ),
+        pytest.param(
+            {"complement_cap": "cent cinquante mille"},
+            "id_complement_cap",
+            "Indiquez un montant en euros, par exemple 40 000 ou 12 345,67.",
+            id="amounts are numbers",
         ),
         pytest.param(
             {"complement_cap": "10,555"},
             "id_complement_cap",
-            "Saisissez un nombre.",
-            id="amounts are numbers",
+            "Le montant a au plus deux décimales (les centimes) : par exemple 40 000 ou 12 345,67. "
+            "Pour les milliers, mettez une espace : 40 000.",
+            id="amounts have two decimals at most",
         ),
         pytest.param(
-            {"complement_cap": "10.555"},
+            {"complement_cap": "1e9"},
             "id_complement_cap",
-            "Assurez-vous qu\u2019il n\u2019y a pas plus de 2 chiffres après la virgule.",
-            id="amounts have two decimals at most",
+            "Indiquez un montant en euros, par exemple 40 000 ou 12 345,67.",
+            id="no exponent",
         ),
         pytest.param(
             {"letter_deadline": "2021-12-31"},

@@ -1,7 +1,10 @@
-"""The pages of a CTAI's yearly programming, as each actor uses them (F14, F15, F22, F24, F41, F43).
+"""The pages of a CTAI's yearly programming, as each actor uses them (F11, F13, F14, F15, F20, F22, F24,
+F41, F43).
 
-Grenoble-Alpes-Métropole's agent opens the 2022 programming of its signed contract, adds actions,
-presents it; the Diair examines each action and approves; the préfet of Isère commits the credits.
+Grenoble-Alpes-Métropole's agent opens the 2022 programming of its signed contract, adds actions (each
+on the socle or the complement, each with its priority of the national strategy), presents it; the
+Diair examines each action and approves; the préfet of Isère commits the credits and pays the advance,
+then records the year's report and pays the balance. A page never shows a rule id.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from django.urls import reverse
 
 from contracts.enums import ActionReview, ProgrammingState
 from contracts.models import Action, ActionPublic, Programming
-from contracts.programming import add_action, create_programming
+from contracts.programming import add_action, create_programming, update_action
 from programme.models import Domain
 from tests.contracts.conftest import campaign, make_persona
 from tests.contracts.test_programming import credits_for_isere, housing, language, signed_contract, walk
+from tests.web.html import parse
 from tests.web.html import text_of as text_of_html
 from tests.web.personas import PersonaClient
 
@@ -74,11 +78,27 @@ def test_the_agent_opens_the_year_from_the_contract_page(people):
 
 
 def test_the_page_shows_the_funding_computation(people, programming):
-    """F15, F43: socle * other newcomers ÷ BPI, capped: 150 000 * 30 ÷ 90 = 50 000 €."""
+    """F15, F43: socle * other newcomers ÷ BPI, capped: 150 000 * 30 ÷ 90 = 50 000 €; F11: the socle's
+    actions against the socle, the complement's against the complement; F20: the contract's coordinator."""
     body = text_of(page(as_(people["agent_own"]), programming)).replace("\u202f", " ").replace("\xa0", " ")
     assert "150 000 € \u00d7 30 ÷ 90" in body
     assert "50 000,00 €" in body
     assert "Rien ne manque" in body
+    assert "150 000,00 € pour un socle de 150 000,00 € égal au socle" in body
+    assert "50 000,00 € pour un complément de 50 000,00 € égal au complément" in body
+    assert "Coordinateur du contrat : Camille Martin" in body
+    assert "Garantir l'accès au logement" in body and "Porté par le socle (programme 104, action 15)" in body
+
+
+def test_f11_the_page_shows_a_part_that_does_not_add_up(people, programming):
+    """F11: an action moved from the complement to the socle: both sums are wrong, said in French."""
+    language_action = programming.actions.get(title__startswith="Ateliers")
+    update_action(user=people["agent_own"], action=language_action, part="base")
+    body = text_of(page(as_(people["agent_own"]), programming)).replace("\u202f", " ").replace("\xa0", " ")
+    assert "200 000,00 € pour un socle de 150 000,00 € différent du socle" in body
+    assert "0,00 € pour un complément de 50 000,00 € différent du complément" in body
+    assert "portée par le socle, qui finance les actions en faveur des BPI" in body
+    assert "ctai.base.bpi" not in body and "ctai.base.total" not in body
 
 
 def test_an_action_with_a_bad_siret_gets_the_french_error_beside_the_field(people, programming):
@@ -96,6 +116,7 @@ def test_an_action_with_a_bad_siret_gets_the_french_error_beside_the_field(peopl
             "siret": "12345678901234",
             "budget": "1000",
             "state_amount": "500",
+            "part": "complement",
         },
     )
     assert response.status_code == 200
@@ -112,7 +133,8 @@ def test_presenting_without_housing_is_refused_on_the_page(people):
     url = reverse("web:programming_transition", args=[programming.pk, "present"])
     response = as_(agent).post(url, {"etat": "draft"})
     assert response.status_code == 200
-    assert "ctai.domains.mandatory" in text_of(response)
+    assert "doit comporter au moins une action d'accès au logement" in text_of(response)
+    assert "ctai.domains.mandatory" not in text_of(response)
     programming.refresh_from_db()
     assert programming.state == ProgrammingState.DRAFT
 
@@ -139,6 +161,41 @@ def test_the_diair_examines_each_action_then_the_prefect_commits(people, program
     assert programming.state == ProgrammingState.COMMITTED
     assert "Crédits engagés" in text_of(response)
     assert programming.base_commitment.envelope.budget_line.code == "104-15"
+    # Committed, paid (the advance, 50 %) and to pay, per line.
+    body = parse(response.content.decode())
+    assert lines(body, "credits-104-15") == [
+        "Socle (104-15)",
+        "150 000,00 €",
+        "75 000,00 €",
+        "75 000,00 €",
+        "bilan attendu",
+    ]
+    assert lines(body, "credits-104-12") == [
+        "Complément (104-12)",
+        "50 000,00 €",
+        "25 000,00 €",
+        "25 000,00 €",
+        "bilan attendu",
+    ]
+
+    # The year's report: the balance paid up to what was spent, the rest released.
+    response = prefect.post(
+        reverse("web:programming_transition", args=[programming.pk, "close"]),
+        {"etat": "committed", "report_received_on": "2023-03-15", "final_base_amount": "140000"},
+        follow=True,
+    )
+    programming.refresh_from_db()
+    assert programming.state == ProgrammingState.CLOSED
+    body = parse(response.content.decode())
+    assert lines(body, "credits-104-15") == ["Socle (104-15)", "140 000,00 €", "140 000,00 €", "0,00 €", "140 000,00 €"]
+    assert lines(body, "credits-104-12") == [
+        "Complément (104-12)",
+        "50 000,00 €",
+        "50 000,00 €",
+        "0,00 €",
+        "50 000,00 €",
+    ]
+    assert "Soldée" in body.text() and "reçu le 15/03/2023" in body.text()
 
 
 def test_the_diair_cannot_accept_an_action_outside_the_programme_on_the_page(people, programming):
@@ -193,6 +250,81 @@ def test_a_stale_transition_page_says_the_programming_moved(people, programming)
     assert programming.transitions.count() == 1
 
 
+def lines(body: Any, row_id: str) -> list[str]:
+    row = body.by_id(row_id)
+    assert row is not None, row_id
+    return [cell.text().replace("\u202f", " ").replace("\xa0", " ") for cell in row.iter() if cell.tag in ("th", "td")]
+
+
+def test_the_agent_gives_each_action_its_part_and_its_priority(people, programming):
+    """F11, F13: the action form asks which part carries it and the priority it serves (optional, then
+    « à préciser » and a warning)."""
+    agent = as_(people["agent_own"])
+    form = agent.get(reverse("web:action_create", args=[programming.pk]))
+    text = text_of(form)
+    assert "Part du financement de l'État qui porte l'action" in text
+    assert "Favoriser les liens entre les réfugiés et la société française" in text
+    response = agent.post(
+        reverse("web:action_create", args=[programming.pk]),
+        {
+            "title": "Parrainage citoyen",
+            "domains": ["lien-societe-accueil"],
+            "public": "newcomers",
+            "planned_bpi": "5",
+            "planned_newcomers": "5",
+            "carrier_kind": "authority",
+            "budget": "1000",
+            "state_amount": "0",
+            "part": "complement",
+            "priority": "liens-societe",
+        },
+    )
+    assert response.status_code == 302
+    action = programming.actions.get(title="Parrainage citoyen")
+    assert (action.part, action.priority.code) == ("complement", "liens-societe")
+    edit = agent.get(reverse("web:action_edit", args=[programming.pk, action.pk]))
+    assert 'value="liens-societe" selected' in edit.content.decode()
+    response = agent.post(
+        reverse("web:action_edit", args=[programming.pk, action.pk]),
+        {
+            "title": "Parrainage citoyen",
+            "domains": ["lien-societe-accueil"],
+            "public": "newcomers",
+            "planned_bpi": "5",
+            "planned_newcomers": "5",
+            "carrier_kind": "authority",
+            "budget": "1000",
+            "state_amount": "0",
+            "part": "complement",
+            "priority": "",
+        },
+    )
+    assert response.status_code == 302
+    body = text_of(page(agent, programming))
+    assert "à préciser" in body
+    assert "Action « Parrainage citoyen » : indiquez la priorité de la stratégie nationale" in body
+
+
+def test_the_authorising_officer_cancels_a_commitment_on_the_page(people, programming):
+    """The commitment is cancelled through the programming's workflow (reason required): back to
+    « approuvée », the advance reversed."""
+    credits_for_isere()
+    programming = walk(programming, people, "present", "approve", "commit")
+    prefect = as_(people["prefect_own"])
+    url = reverse("web:programming_transition", args=[programming.pk, "cancel_commitment"])
+    assert "Annuler l'engagement" in text_of(page(prefect, programming))
+    refused = prefect.post(url, {"etat": "committed", "reason": ""})
+    assert "Indiquez : motif de l'annulation de l'engagement." in text_of(refused)
+    assert prefect.post(url, {"etat": "committed", "reason": "Erreur d'imputation."}).status_code == 302
+    programming.refresh_from_db()
+    assert programming.state == ProgrammingState.APPROVED and programming.base_commitment is None
+    for who in ("agent_own", "diair", "instructor", "prefect_other"):
+        assert (
+            as_(people[who]).get(reverse("web:programming_transition", args=[programming.pk, "commit"])).status_code
+            == 404
+        )
+
+
 def _many_actions(programming: Programming, count: int) -> None:
     domain = Domain.objects.get(code="emploi")
     actions = Action.objects.bulk_create(
@@ -217,6 +349,20 @@ def test_query_budget_of_the_programming_page(people, programming, rows, django_
     assert page(agent, programming).status_code == 200
     with django_assert_max_num_queries(15):
         assert page(agent, programming).status_code == 200
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_query_budget_of_a_committed_programming_page(people, programming, rows, django_assert_max_num_queries):
+    """The money per line comes from one grouped query over the ledger, whatever the actions."""
+    credits_for_isere()
+    programming = walk(programming, people, "present", "approve", "commit")
+    Programming.objects.filter(pk=programming.pk).update(state=ProgrammingState.DRAFT)  # to add actions
+    _many_actions(programming, rows)
+    Programming.objects.filter(pk=programming.pk).update(state=ProgrammingState.COMMITTED)
+    prefect = as_(people["prefect_own"])
+    assert page(prefect, programming).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert page(prefect, programming).status_code == 200
 
 
 @pytest.mark.parametrize("rows", [pytest.param(10, id="10 programmings"), pytest.param(1000, id="1000 programmings")])

@@ -328,6 +328,40 @@ def test_prefect_and_ministry_homes_list_what_waits_for_their_decision(
     assert "Attend le préfet" in text and reverse("web:project_create") in text
 
 
+DASHBOARD_SECTIONS = (
+    "Demandes à valider",
+    "Crédits à déléguer aux départements",
+    "Décisions en attente",
+    "Crédits délégués à engager",
+    "Projets engagés, à solder sur leur bilan",
+    "À traiter",
+)
+
+
+def test_f38_each_step_of_the_money_chain_waits_on_its_actors_home(
+    prefect_isere: PersonaClient, ministry: PersonaClient, instructor_isere: PersonaClient
+) -> None:
+    """The Ministère sees what to validate and what to delegate; the préfet what to decide, the
+    credits to commit and the projects to settle; the instructeur none of those."""
+    ProjectFactory(prefect_approved=True, title="À valider par le Ministère")
+    ProjectFactory(ministry_approved=True, title="Crédits à déléguer")
+    ProjectFactory(credits_delegated=True, title="Crédits à engager")
+    ProjectFactory(funded=True, title="Projet à solder")
+
+    def sections(client: PersonaClient) -> dict[str, str]:
+        page = text_of(client.get(reverse("web:dashboard")).text)
+        return {title: page.split(title, 1)[1][:400] for title in DASHBOARD_SECTIONS if title in page}
+
+    found = sections(ministry)
+    assert "À valider par le Ministère" in found["Demandes à valider"].split("Crédits à déléguer")[0]
+    assert "Crédits à déléguer" in found["Crédits à déléguer aux départements"]
+    found = sections(prefect_isere)
+    assert "Crédits à engager" in found["Crédits délégués à engager"]
+    assert "Projet à solder" in found["Projets engagés, à solder sur leur bilan"]
+    text = text_of(instructor_isere.get(reverse("web:dashboard")).text)
+    assert not any(title in text for title in ("Crédits à engager", "Projet à solder", "Crédits à déléguer"))
+
+
 @pytest.mark.parametrize("name", ["agent_grenoble", "instructor_isere", "prefect_isere", "diair", "ministry"])
 def test_navigation_has_ptai(request: pytest.FixtureRequest, name: str) -> None:
     assert "Projets (PTAI)" in persona(request, name).get(reverse("web:dashboard")).text

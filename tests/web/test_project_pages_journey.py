@@ -1,11 +1,13 @@
 """A PTAI through the pages alone, from the agent's empty draft to `closed`, logging in as each actor
-in turn (issue 4: F30-F38, F40-F45), then the national budget page shows the commitment and payments.
+in turn (F30-F38, F41-F45: the Ministère delegates the credits, the préfet commits them), then the
+national budget page shows the commitment and payments.
 Also: a BPI-only request without its two texts cannot be submitted (F32), and a double click on a
 transition button applies it once.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,9 +21,9 @@ from programme.models import Campaign, Domain
 from projects.enums import ProjectState
 from projects.models import Project, ProjectTransition
 from tests.factories import grenoble_metropole
-from tests.projects.conftest import isere_envelope
+from tests.projects.conftest import national_credits
 from tests.projects.factories import ProjectFactory
-from tests.web.html import field_errors, text_of
+from tests.web.html import all_errors, field_errors, parse, text_of
 from tests.web.personas import PersonaClient
 
 pytestmark = pytest.mark.django_db
@@ -30,10 +32,10 @@ S = ProjectState
 
 @pytest.fixture
 def money(ministry: PersonaClient) -> None:
-    """2021 credits delegated to Isère on both lines (as tests/projects/conftest.py::money_2021)."""
+    """2021 credits opened nationally on both lines (as tests/projects/conftest.py::national_2021)."""
     campaign = Campaign.objects.get(year=2021)
-    isere_envelope(campaign, BudgetLineCode.NEWCOMERS, "100000", actor=ministry.user)
-    isere_envelope(campaign, BudgetLineCode.REFUGEES, "60000", actor=ministry.user)
+    national_credits(campaign, BudgetLineCode.NEWCOMERS, "100000", actor=ministry.user)
+    national_credits(campaign, BudgetLineCode.REFUGEES, "60000", actor=ministry.user)
 
 
 def step_url(project: Project, step: str) -> str:
@@ -74,7 +76,17 @@ def fill_request(agent: PersonaClient, *, target_public: str = "all", **project_
         },
     )
     assert response.status_code == 302, text_of(response.text)
-    assert agent.post(step_url(project, "public"), {"planned_bpi": "20", "planned_newcomers": "40"}).status_code == 302
+    assert (
+        agent.post(
+            step_url(project, "public"),
+            {
+                "planned_bpi": "20",
+                "planned_newcomers": "40",
+                "cir_link": "Les ateliers prolongent la formation civique et linguistique du CIR.",
+            },
+        ).status_code
+        == 302
+    )
     assert agent.post(step_url(project, "action"), {"carrier_kind": "authority"}).status_code == 302
     response = agent.post(
         step_url(project, "budget"),
@@ -82,13 +94,13 @@ def fill_request(agent: PersonaClient, *, target_public: str = "all", **project_
             "depenses-TOTAL_FORMS": "1",
             "depenses-INITIAL_FORMS": "0",
             "depenses-0-nature": "Animation des ateliers",
-            "depenses-0-amount": "40000",
+            "depenses-0-amount": "40 000",  # typed as a French agent types it
             "ressources-TOTAL_FORMS": "2",
             "ressources-INITIAL_FORMS": "0",
             "ressources-0-kind": "state_request",
-            "ressources-0-amount": "30000",
+            "ressources-0-amount": "30\u202f000,00 €",
             "ressources-1-kind": "authority_cofunding",
-            "ressources-1-amount": "10000",
+            "ressources-1-amount": "10000.00",
         },
     )
     assert response.status_code == 302, text_of(response.text)
@@ -114,7 +126,10 @@ def test_f30_f45_journey_from_empty_draft_to_closed_through_the_pages(
     prefect_isere: PersonaClient,
     ministry: PersonaClient,
     money: None,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
+    """F30-F38 through the pages: the Ministère validates and delegates the credits to Isère; the
+    préfet of Isère commits them (the letters follow) and pays the balance on the final report."""
     project = fill_request(agent_grenoble)
     assert project.requested_amount == 30000
     assert "Rien ne manque" in agent_grenoble.get(step_url(project, "diagnostic")).text
@@ -130,13 +145,25 @@ def test_f30_f45_journey_from_empty_draft_to_closed_through_the_pages(
         "give_opinion",
         opinion="favorable",
         reason="Projet cohérent avec le diagnostic.",
-        amount="30000",
+        amount="30 000",
     )
     act(prefect_isere, project, "prefect_approve")
-    act(ministry, project, "ministry_approve", amount="25000")
+    act(ministry, project, "ministry_approve", amount="25 000,00 €")
     act(ministry, project, "delegate_credits")
     project.refresh_from_db()
+    assert project.state == S.CREDITS_DELEGATED
+    delegation = LedgerEntry.objects.get(kind=EntryKind.DELEGATION_IN, funded_id=str(project.pk))
+    assert (delegation.envelope.department.code, delegation.amount, delegation.created_by) == (
+        "38",
+        25000,
+        ministry.user,
+    )
+    assert "Crédits délégués" in text_of(prefect_isere.get(reverse("web:project_detail", args=[project.pk])).text)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(prefect_isere, project, "commit")
+    project.refresh_from_db()
     assert project.state == S.FUNDED
+    assert project.commitment.created_by == prefect_isere.user
     kinds = set(Document.objects.for_target(project).values_list("kind", flat=True))
     assert kinds == {"decision-attributive", "lettre-notification"}
     # The applicant downloads the décision attributive from the file page.
@@ -146,7 +173,7 @@ def test_f30_f45_journey_from_empty_draft_to_closed_through_the_pages(
     download = agent_grenoble.get(reverse("web:document_download", args=[decision.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
 
-    act(instructor_isere, project, "close")
+    act(prefect_isere, project, "close")
     project.refresh_from_db()
     assert project.state == S.CLOSED
     assert [t.transition for t in ProjectTransition.objects.filter(project=project)] == [
@@ -156,12 +183,13 @@ def test_f30_f45_journey_from_empty_draft_to_closed_through_the_pages(
         "prefect_approve",
         "ministry_approve",
         "delegate_credits",
+        "commit",
         "close",
     ]
     payments = LedgerEntry.objects.filter(kind=EntryKind.PAYMENT, commitment=project.commitment)
     assert sorted(p.amount for p in payments) == [12500, 12500]
 
-    # The national budget page shows the commitment and the payments (F40, F43).
+    # The national budget page shows the commitment and the payments (F03, F38).
     text = text_of(ministry.get(reverse("web:budget") + "?annee=2021").text)
     assert "25 000,00 €" in text
     detail = text_of(agent_grenoble.get(reverse("web:project_detail", args=[project.pk])).text)
@@ -220,14 +248,60 @@ def test_a_required_reason_is_asked_in_french_beside_the_field(prefect_isere: Pe
 
 
 def test_refusal_reason_and_letter_are_shown_to_the_applicant(
-    prefect_isere: PersonaClient, agent_grenoble: PersonaClient
+    prefect_isere: PersonaClient, agent_grenoble: PersonaClient, django_capture_on_commit_callbacks: Any
 ) -> None:
     project = ProjectFactory(reviewed=True)
     url = reverse("web:project_transition", args=[project.pk, "prefect_refuse"])
-    response = prefect_isere.post(url, {"etat": "reviewed", "reason": "Le public visé est déjà accompagné."})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = prefect_isere.post(url, {"etat": "reviewed", "reason": "Le public visé est déjà accompagné."})
     assert response.status_code == 302
     page = text_of(agent_grenoble.get(reverse("web:project_detail", args=[project.pk])).text)
     assert "Le public visé est déjà accompagné." in page
     letter = Document.objects.for_target(project).get()
     assert letter.kind == "lettre-refus"
     assert agent_grenoble.get(reverse("web:document_download", args=[letter.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1e9", "Indiquez un montant en euros, par exemple 40 000 ou 12 345,67."),
+        (
+            "12,345.67",
+            "« 12,345.67 » est ambigu : séparez les milliers par des espaces et les centimes par une virgule, "
+            "par exemple 40 000 ou 12 345,67.",
+        ),
+        ("-500", "Le montant ne peut pas être négatif."),
+    ],
+)
+def test_an_absurd_amount_is_refused_beside_its_field_and_nothing_is_lost(
+    agent_grenoble: PersonaClient, typed: str, message: str
+) -> None:
+    project = ProjectFactory()
+    response = agent_grenoble.post(
+        step_url(project, "budget"),
+        {
+            "depenses-TOTAL_FORMS": "1",
+            "depenses-INITIAL_FORMS": "0",
+            "depenses-0-nature": "Animation des ateliers",
+            "depenses-0-amount": "40 000",
+            "ressources-TOTAL_FORMS": "1",
+            "ressources-INITIAL_FORMS": "0",
+            "ressources-0-kind": "state_request",
+            "ressources-0-amount": typed,
+        },
+    )
+    assert response.status_code == 400
+    assert all_errors(response.text) == [message]
+    cell = next(n for n in parse(response.text).iter() if n.attrs.get("id") == "id_ressources-0-amount").parent
+    assert cell is not None and [e.text() for e in cell.with_class("fr-error-text")] == [message]
+    # What was typed stays on the page, as typed.
+    assert f'value="{typed}"' in response.text and 'value="40 000"' in response.text
+    project.refresh_from_db()
+    assert project.requested_amount == Decimal("50000.00")
+
+
+def test_an_amount_is_shown_back_the_french_way(agent_grenoble: PersonaClient) -> None:
+    project = ProjectFactory()
+    page = agent_grenoble.get(step_url(project, "budget")).text
+    assert 'value="50\u202f000"' in page

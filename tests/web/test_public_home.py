@@ -17,7 +17,22 @@ def home(client):
 def test_f01_two_instruments_ctai_and_ptai(home):
     assert "Les CTAI : une stratégie d'ensemble" in home
     assert "Les PTAI : financer des projets" in home
-    assert "9 millions d'euros" in home
+
+
+def test_f03_f15_the_years_figures_come_from_the_current_campaign(client):
+    """F03, F15: the national envelope and the CTAI's socle are the current campaign's parameters,
+    not words of the template: an administrator's change shows at once."""
+    from programme.models import Campaign
+    from tests.web.html import text_of
+
+    def text() -> str:
+        return text_of(client.get("/").content.decode())
+
+    assert "Pour la campagne 2022, l'État mobilise 9 000 000,00 €" in text()
+    assert "un socle de 150 000,00 € à 300 000,00 €" in text()
+    Campaign.objects.filter(year=2022).update(national_envelope=12_500_000, base_max=350_000)
+    assert "Pour la campagne 2022, l'État mobilise 12 500 000,00 €" in text()
+    assert "à 350 000,00 €" in text()
 
 
 def test_f02_f04_f05_f06_definitions_of_primo_arrivant_and_bpi(home):

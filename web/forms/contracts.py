@@ -1,5 +1,5 @@
-"""Forms of the CTAI pages: the list's filters, a new contract, a transition, the diagnostic, a derogation,
-the contract's documents and text (uploads checked by their content)."""
+"""Forms of the CTAI pages: the list's filters, a new contract, a transition, the diagnostic, the
+coordinator, a derogation, the contract's documents and text (uploads checked by their content)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from django.core.validators import MinValueValidator
 
 from accounts.enums import Role
 from contracts.enums import AmendmentObject, ContractKind, ContractState
-from contracts.models import Contract
 from documents.uploads import InspectedFile, inspect_upload, max_bytes
 from programme.models import Campaign, Domain
+from programme.rules import RULES_BY_ID
 from referential.models import Authority, Department
 from web.forms.base import SiteForm
 from web.forms.picker import AuthorityPickerField
@@ -55,17 +55,13 @@ class ContractFilterForm(SiteForm):
 
 
 class ContractCreateForm(SiteForm):
-    """The collectivité (agents: among their own; State roles: the picker within their scope)."""
+    """The collectivité (agents: among their own; State roles: the picker within their scope). A CTAI
+    that widens a CTAIR is not opened here: it starts from the declaration of intent, on the CTAIR's
+    page (F16)."""
 
     kind = forms.ChoiceField(label="Type de contrat", choices=ContractKind.choices, initial=ContractKind.CTAI)
     title = forms.CharField(label="Titre", required=False, max_length=200)
     campaign = forms.ModelChoiceField(label="Campagne", queryset=Campaign.objects.order_by("-year"), empty_label=None)
-    widens = forms.ModelChoiceField(
-        label="CTAIR élargi (facultatif)",
-        required=False,
-        queryset=Contract.objects.none(),
-        help_text="Le CTAIR en vigueur de la même collectivité que ce CTAI remplacera.",
-    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,12 +77,7 @@ class ContractCreateForm(SiteForm):
             self.fields["authority"] = AuthorityPickerField(
                 label="Collectivité signataire", queryset=Authority.objects.for_user(user)
             )
-        self.order_fields(["authority", "kind", "title", "campaign", "widens"])
-        self.fields["widens"].queryset = (  # type: ignore[attr-defined]
-            Contract.objects.for_user(user)
-            .filter(kind=ContractKind.CTAIR, state=ContractState.SIGNED, widened_into__isnull=True)
-            .select_related("authority")
-        )
+        self.order_fields(["authority", "kind", "title", "campaign"])
 
 
 def _date(label: str, required: bool = False) -> forms.DateField:
@@ -122,10 +113,15 @@ CONTRACT_INPUTS: dict[str, Callable[[], forms.Field]] = {
     "elected_official_name": lambda: _text("Élu signataire", required=True),
     "prefect_name": lambda: _text("Préfet signataire", required=True),
     "delegate_name": lambda: _text("Délégué interministériel signataire (facultatif)"),
-    "coordinator_name": lambda: _text("Coordinateur : nom"),
+    # F20: the collectivité MAY name or recruit a coordinator; none is needed to sign.
+    "coordinator_name": lambda: _text("Coordinateur dédié (facultatif) : nom"),
     "coordinator_role": lambda: _text("Coordinateur : fonction"),
     "coordinator_contact": lambda: _text("Coordinateur : contact"),
-    "coordinator_recruiting": lambda: forms.BooleanField(label="Coordinateur en cours de recrutement", required=False),
+    "coordinator_recruiting": lambda: forms.BooleanField(
+        label="Coordinateur en cours de recrutement (facultatif)", required=False
+    ),
+    # declare_widening (F16): when the collectivité told the préfet of its intention.
+    "declared_on": lambda: _date("La date de la déclaration (par défaut : aujourd'hui)"),
     # amend (the amendment it opens, F24)
     "objects_changed": lambda: forms.MultipleChoiceField(
         label="Ce que l'avenant modifie",
@@ -172,8 +168,34 @@ class DiagnosisForm(SiteForm):
         }
 
 
+class CoordinatorForm(SiteForm):
+    """F20: the dedicated coordinator the collectivité MAY name or recruit — named, being recruited, or
+    none (all blank)."""
+
+    name = forms.CharField(label="Nom du coordinateur", required=False, max_length=200)
+    role = forms.CharField(label="Fonction", required=False, max_length=200)
+    contact = forms.CharField(label="Contact (adresse électronique ou téléphone)", required=False, max_length=200)
+    recruiting = forms.BooleanField(
+        label="En cours de recrutement",
+        required=False,
+        help_text="Cochez si la collectivité recrute son coordinateur (laissez alors le nom vide).",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name = data.get("name", "").strip()
+        described = data.get("role", "").strip() or data.get("contact", "").strip()
+        if name and data.get("recruiting"):
+            self.add_error("recruiting", "Un coordinateur nommé n'est pas en cours de recrutement.")
+        elif described and not name and not data.get("recruiting"):
+            self.add_error("name", "Indiquez le nom du coordinateur.")
+        return data
+
+
 class DerogationForm(SiteForm):
-    rule_id = forms.ChoiceField(label="Règle levée", choices=[(r, r) for r in CONTRACT_RULES])
+    rule_id = forms.ChoiceField(
+        label="Règle levée", choices=[(r, RULES_BY_ID[r].summary) for r in CONTRACT_RULES], widget=forms.RadioSelect
+    )
     justification = forms.CharField(
         label="Justification écrite",
         widget=forms.Textarea(attrs={"rows": 4}),

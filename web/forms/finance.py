@@ -7,37 +7,23 @@ French message, shown beside the amount field.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
 
 from core.formats import format_euros
+from core.numbers import parse_euros
 from finance.enums import EntryKind, EnvelopeLevel
 from finance.models import Envelope
-from finance.services import parse_amount
 from programme.models import BudgetLine, Campaign
 from referential.models import Department, Region, scope_of
 from web.forms.base import SiteForm
+from web.forms.fields import MoneyField
 
-AMOUNT_HELP = "En euros, par exemple 150 000 ou 1 234,50."
-
-
-class AmountField(forms.CharField):
-    """A strictly positive amount with at most two decimals, French formats accepted."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", "Montant (€)")
-        kwargs.setdefault("help_text", AMOUNT_HELP)
-        kwargs.setdefault("max_length", 30)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        kwargs.setdefault("error_messages", {"required": "Indiquez un montant."})
-        super().__init__(**kwargs)
-
-    def clean(self, value: Any) -> Decimal:
-        text = super().clean(value)
-        return parse_amount(text)  # FinanceError is a ValidationError: shown beside the field
+# A strictly positive amount, French formats accepted (`web.forms.fields.MoneyField`).
+AmountField = MoneyField
 
 
 class DelegateForm(SiteForm):
@@ -165,15 +151,9 @@ class FilterAmountField(forms.CharField):
         text = (super().clean(value) or "").strip()
         if not text:
             return None
-        for space in ("\u202f", "\u00a0", " "):
-            text = text.replace(space, "")
-        try:
-            amount = Decimal(text.replace(",", "."))
-        except InvalidOperation as exc:
-            raise forms.ValidationError("Indiquez un montant en euros, par exemple 150 000 ou 1 234,50.") from exc
-        if not amount.is_finite():
-            raise forms.ValidationError("Indiquez un montant en euros, par exemple 150 000 ou 1 234,50.")
-        return amount
+        negative = text.startswith(("-", "\u2212"))
+        amount = parse_euros(text[1:] if negative else text, allow_zero=True)  # the one French reader
+        return -amount if negative else amount
 
 
 class EntryFilterForm(SiteForm):

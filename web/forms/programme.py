@@ -1,4 +1,5 @@
-"""Forms of the programme pages: a campaign's parameters, a domain's label (administrators)."""
+"""Forms of the programme pages: a campaign's parameters, a domain's or a priority's label
+(administrators)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,11 @@ from django import forms
 from programme.enums import SIGNATORY_CHOICES, ComplementRule
 from programme.models import BudgetLine, Campaign, Domain
 from web.forms.base import SiteForm
+from web.forms.fields import MoneyField
 
-AMOUNT = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
-
-def _amount(label: str, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(label=label, help_text=help_text, **AMOUNT)  # type: ignore[arg-type]
+def _amount(label: str, help_text: str = "") -> MoneyField:
+    return MoneyField(label=label, help_text=help_text, allow_zero=True)
 
 
 class CampaignForm(SiteForm):
@@ -128,3 +128,7 @@ class CampaignForm(SiteForm):
 
 class DomainForm(SiteForm):
     label = forms.CharField(label="Libellé", max_length=120)
+
+
+class PriorityForm(SiteForm):
+    label = forms.CharField(label="Libellé", max_length=200)

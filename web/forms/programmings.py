@@ -1,16 +1,19 @@
-"""Forms of the CTAI programming pages: the year's amounts, an action, the Diair's check."""
+"""Forms of the CTAI programming pages: the year's amounts, an action (its part of the funding and its
+priority of the national strategy), the Diair's check, the inputs of the year's report (`close`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 
-from contracts.enums import ActionReview, CarrierKind
+from contracts.enums import ActionPart, ActionReview, CarrierKind
 from contracts.models import ActionPublic
-from programme.models import Domain
+from programme.models import Domain, Priority
 from web.forms.base import SiteForm
-from web.forms.projects import MONEY_FIELD
+from web.forms.fields import MoneyField
+from web.forms.projects import DATE_WIDGET, MONEY_FIELD
 
 
 class ProgrammingCreateForm(SiteForm):
@@ -56,7 +59,25 @@ class ActionForm(SiteForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choisissez au moins un domaine."},
     )
+    priority = forms.ModelChoiceField(
+        label="Priorité de la stratégie nationale pour l'accueil et l'intégration des réfugiés",
+        queryset=Priority.objects.filter(is_active=True).order_by("position", "label"),
+        to_field_name="code",
+        required=False,
+        empty_label="À préciser",
+        help_text="La priorité de la stratégie nationale (2018) que l'action sert ; la Diair le vérifie.",
+    )
     public = forms.ChoiceField(label="Public cible", choices=ActionPublic.choices, widget=forms.RadioSelect)
+    part = forms.ChoiceField(
+        label="Part du financement de l'État qui porte l'action",
+        choices=ActionPart.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez la part qui porte l'action : le socle ou le complément."},
+        help_text=(
+            "Le socle finance les actions en faveur des BPI (elles prévoient des BPI) ; les crédits "
+            "complémentaires, l'ouverture des actions aux autres primo-arrivants."
+        ),
+    )
     planned_bpi = forms.IntegerField(label="BPI prévus", min_value=0, initial=0)
     planned_newcomers = forms.IntegerField(label="Autres primo-arrivants prévus", min_value=0, initial=0)
     carrier_kind = forms.ChoiceField(label="Porteur", choices=CarrierKind.choices, widget=forms.RadioSelect)
@@ -70,6 +91,31 @@ class ActionForm(SiteForm):
         data = dict(self.cleaned_data)
         data["domains"] = list(data["domains"])
         return data
+
+
+# The inputs of the year's report (`close`, `contracts.programming.FORMS`) for the one transition page.
+PROGRAMMING_INPUTS: dict[str, Callable[[], forms.Field]] = {
+    "report_received_on": lambda: forms.DateField(
+        label="Bilan de l'année reçu le",
+        widget=DATE_WIDGET,
+        error_messages={
+            "required": "Indiquez la date de réception du bilan.",
+            "invalid": "Date invalide (AAAA-MM-JJ).",
+        },
+    ),
+    "final_base_amount": lambda: MoneyField(
+        label="Montant dépensé sur le socle (€, action 15)",
+        required=False,
+        allow_zero=True,
+        help_text="Laissez vide si tout le socle engagé a été dépensé. Le reste non dépensé est libéré.",
+    ),
+    "final_complement_amount": lambda: MoneyField(
+        label="Montant dépensé sur les crédits complémentaires (€, action 12)",
+        required=False,
+        allow_zero=True,
+        help_text="Laissez vide si tout le complément engagé a été dépensé.",
+    ),
+}
 
 
 class ReviewForm(SiteForm):

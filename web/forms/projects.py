@@ -18,6 +18,7 @@ from programme.models import Campaign, Domain
 from projects.enums import PTAI_FIRST_YEAR, CarrierKind, ProjectState, ResourceKind
 from referential.models import Authority, Department
 from web.forms.base import SiteForm
+from web.forms.fields import CountField, MoneyField
 from web.forms.picker import AuthorityPickerField
 
 MONEY_FIELD: dict[str, Any] = {
@@ -121,8 +122,14 @@ class ProjectStepForm(SiteForm):
 class PublicForm(SiteForm):
     """Step 3: the planned beneficiaries."""
 
-    planned_bpi = forms.IntegerField(label="Nombre de BPI prévus", min_value=0, required=False)
-    planned_newcomers = forms.IntegerField(label="Nombre d'autres primo-arrivants prévus", min_value=0, required=False)
+    planned_bpi = CountField(label="Nombre de BPI prévus", required=False)
+    planned_newcomers = CountField(label="Nombre d'autres primo-arrivants prévus", required=False)
+    cir_link = forms.CharField(
+        label="Articulation avec le contrat d'intégration républicaine (CIR)",
+        help_text="Comment le projet complète les formations et l'accompagnement du CIR des personnes accueillies.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class CarrierForm(SiteForm):
@@ -159,7 +166,7 @@ class CarrierForm(SiteForm):
 
 class ExpenseForm(SiteForm):
     nature = forms.CharField(label="Nature de la dépense", max_length=200, required=False)
-    amount = forms.DecimalField(label="Montant (€)", required=False, **MONEY_FIELD)
+    amount = MoneyField(label="Montant (€)", required=False, allow_zero=True, help_text="")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -171,7 +178,7 @@ class ExpenseForm(SiteForm):
 class ResourceForm(SiteForm):
     kind = forms.ChoiceField(label="Ressource", choices=[("", "—"), *ResourceKind.choices], required=False)
     funder = forms.CharField(label="Financeur", max_length=200, required=False)
-    amount = forms.DecimalField(label="Montant (€)", required=False, **MONEY_FIELD)
+    amount = MoneyField(label="Montant (€)", required=False, allow_zero=True, help_text="")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -185,7 +192,7 @@ class ResourceForm(SiteForm):
 class ContributionForm(SiteForm):
     kind = forms.ChoiceField(label="Engagement", choices=[("", "—"), *ContributionKind.choices], required=False)
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    amount = forms.DecimalField(label="Montant (€), pour un cofinancement", required=False, **MONEY_FIELD)
+    amount = MoneyField(label="Montant (€), pour un cofinancement", required=False, allow_zero=True, help_text="")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -245,8 +252,8 @@ class ProjectFilterForm(SiteForm):
         required=False,
         empty_label="Tous",
     )
-    montant_min = forms.DecimalField(label="Montant demandé minimum (€)", required=False, **MONEY_FIELD)
-    montant_max = forms.DecimalField(label="Montant demandé maximum (€)", required=False, **MONEY_FIELD)
+    montant_min = MoneyField(label="Montant demandé minimum (€)", required=False, allow_zero=True, help_text="")
+    montant_max = MoneyField(label="Montant demandé maximum (€)", required=False, allow_zero=True, help_text="")
     q = forms.CharField(label="Titre ou référence", required=False, max_length=200)
     tri = forms.ChoiceField(
         required=False, choices=[(f"{sign}{key}", key) for key in SORTS for sign in ("", "-")], widget=forms.HiddenInput

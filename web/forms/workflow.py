@@ -10,7 +10,7 @@ from django import forms
 
 from projects.enums import Opinion
 from web.forms.base import SiteForm
-from web.forms.projects import MONEY_FIELD
+from web.forms.fields import MoneyField
 
 NO_INPUTS: Mapping[str, Callable[[], forms.Field]] = {}
 
@@ -40,11 +40,10 @@ class WorkflowTransitionForm(SiteForm):
             if spec.notifies_applicant:
                 self.fields["reason"].help_text = "Ce texte est communiqué à la collectivité."
         if spec.amount != "none":
-            self.fields["amount"] = forms.DecimalField(
+            self.fields["amount"] = MoneyField(
                 label=spec.amount_label,
                 required=spec.amount == "required",
                 error_messages={"required": f"Indiquez : {spec.amount_label.lower()}."},
-                **MONEY_FIELD,
             )
         for name in spec.fields:
             self.fields[name] = inputs[name]()

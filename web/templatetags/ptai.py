@@ -23,6 +23,7 @@ BADGES = {
     S.REVIEWED: "fr-badge--info",
     S.PREFECT_APPROVED: "fr-badge--new",
     S.MINISTRY_APPROVED: "fr-badge--new",
+    S.CREDITS_DELEGATED: "fr-badge--new",
     S.FUNDED: "fr-badge--success",
     S.CLOSED: "fr-badge--success",
     S.PREFECT_REFUSED: "fr-badge--error",
@@ -30,12 +31,25 @@ BADGES = {
     S.DISMISSED: "fr-badge--error",
     S.WITHDRAWN: "fr-badge--error",
 }
-# What waits for each role: the states where the next move is theirs.
+# What waits for each role: the states where the next move is theirs. The préfet decides on the
+# avis, commits the credits the Ministère delegated, and pays the balance on the final report; the
+# Ministère validates then delegates.
 WAITING = {
-    Role.INSTRUCTOR: (S.SUBMITTED, S.IN_REVIEW, S.FUNDED),
-    Role.PREFECT: (S.REVIEWED,),
+    Role.INSTRUCTOR: (S.SUBMITTED, S.IN_REVIEW),
+    Role.PREFECT: (S.REVIEWED, S.CREDITS_DELEGATED, S.FUNDED),
     Role.MINISTRY: (S.PREFECT_APPROVED, S.MINISTRY_APPROVED),
 }
+# An instructeur holding the préfet's délégation de signature commits and pays as he does.
+SIGNING = (S.CREDITS_DELEGATED, S.FUNDED)
+
+
+def waiting_states(membership: Any) -> tuple[str, ...]:
+    states = WAITING.get(membership.role, ())
+    if membership.role == Role.INSTRUCTOR and getattr(membership, "signing_delegation", False):
+        return (*states, *SIGNING)
+    return states
+
+
 WAITING_LIMIT = 20
 DASHBOARD_LIMIT = 500
 
@@ -46,7 +60,7 @@ def state_badge(state: str) -> str:
 
 
 def _waiting_q(membership: Any) -> Q:
-    condition = Q(state__in=WAITING[membership.role])
+    condition = Q(state__in=waiting_states(membership))
     if membership.department_id:
         return condition & Q(department_id=membership.department_id)
     if membership.region_id:
@@ -97,9 +111,12 @@ def _dashboard_rows(user: Any) -> list[Project]:
 
 
 @register.simple_tag(takes_context=True)
-def ptai_waiting(context: Any, membership: Any) -> list[Project]:
-    """The files of `membership`'s scope waiting for its role, oldest first, each with `age_days`."""
-    states = WAITING.get(membership.role)
+def ptai_waiting(context: Any, membership: Any, only: str = "") -> list[Project]:
+    """The files of `membership`'s scope waiting for its role, oldest first, each with `age_days`;
+    `only`: some of those states (codes separated by commas), for a section of the dashboard."""
+    states = waiting_states(membership)
+    if only:
+        states = tuple(s for s in states if s in only.split(","))
     if not states:
         return []
     rows = [p for p in _dashboard_rows(context["user"]) if p.state in states]

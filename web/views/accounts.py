@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import services
+from accounts.enums import Role
 from accounts.models import Invitation, Membership, User
 from audit.models import Event
 from web.forms.accounts import AcceptInvitationForm, InvitationForm, ScopeForm, UserFilterForm
@@ -115,6 +116,47 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Le compte a été réactivé." if active else "Le compte a été désactivé.")
     return redirect("web:user_detail", pk=person.pk)
+
+
+def _delegable(user: User) -> Any:
+    """The instructeurs' roles whose signing delegation `user` may give: those of the préfet's
+    départements (or of his région's); every one for an administrator."""
+    memberships = Membership.objects.filter(role=Role.INSTRUCTOR, department__isnull=False, user__is_active=True)
+    if not user.has_role(Role.ADMIN):
+        prefect_of = [m for m in user.active_memberships if m.role == Role.PREFECT]
+        memberships = memberships.filter(
+            Q(department_id__in=[m.department_id for m in prefect_of if m.department_id])
+            | Q(department__region_id__in=[m.region_id for m in prefect_of if m.region_id])
+        )
+    return memberships.select_related("user", "department").order_by("department__code", "user__last_name", "pk")
+
+
+def can_delegate_signature(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.PREFECT, Role.ADMIN))
+
+
+@_require(can_delegate_signature)
+def signing_delegations(request: HttpRequest) -> HttpResponse:
+    """The préfet gives (or takes back) his délégation de signature to agents of the préfecture:
+    they then commit and pay the credits delegated to the département, as he does."""
+    actor: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        membership = get_object_or_404(_delegable(actor), pk=request.POST.get("role", ""))
+        granted = request.POST.get("delegation") == "1"
+        try:
+            services.set_signing_delegation(actor=actor, membership=membership, granted=granted)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        else:
+            who = membership.user
+            messages.success(
+                request,
+                f"{who} a maintenant votre délégation de signature pour {membership.department}."
+                if granted
+                else f"{who} n'a plus votre délégation de signature pour {membership.department}.",
+            )
+        return redirect("web:signing_delegations")
+    return render(request, "web/accounts/signing_delegations.html", {"memberships": _delegable(actor)})
 
 
 def _invitations_for(user: User) -> Any:

@@ -1,9 +1,11 @@
-"""The CTAI pages: list (scoped, filtered, paginated), new contract, file page, actions, diagnostic.
+"""The CTAI pages: list (scoped, filtered, paginated), new contract, file page, actions, diagnostic,
+coordinator.
 
 Same design as the PTAI pages (`web.views.projects`): the file is fetched through
 `Contract.objects.for_user` (404 outside the scope), the buttons are `available_transitions`, each
 action is a small form that is its own confirmation and carries the state the user saw, and the POST
-calls `contracts.services.apply_transition`. Refusals come back in French with their rule ids.
+calls `contracts.services.apply_transition`. Refusals come back in French; a page never shows a rule
+id (the API gives them).
 """
 
 from __future__ import annotations
@@ -23,12 +25,19 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from contracts import permissions
-from contracts.enums import OPEN_STATES, ContractState
+from contracts.enums import COORDINATOR_STATES, ContractState
 from contracts.models import Contract, Diagnosis
-from contracts.services import apply_transition, available_transitions, create_contract, save_diagnosis
+from contracts.services import (
+    apply_transition,
+    available_transitions,
+    create_contract,
+    record_coordinator,
+    save_diagnosis,
+)
 from contracts.workflow import CONTRACT
 from programme.enums import Severity
 from programme.errors import TransitionError
+from programme.rules import RULES_BY_ID
 from programme.services import record_derogation
 from web.exports import Cell, csv_response, xlsx_response
 from web.forms.contracts import (
@@ -37,6 +46,7 @@ from web.forms.contracts import (
     CONTRACT_SORTS,
     ContractCreateForm,
     ContractFilterForm,
+    CoordinatorForm,
     DerogationForm,
     DiagnosisForm,
 )
@@ -45,13 +55,14 @@ from web.views import contract_documents
 from web.views.accounts import _require
 from web.views.programmings import programmings_context
 from web.views.steering import committees_context
-from web.views.workflow import transition_page
+from web.views.workflow import plain_messages, transition_page
 
 PAGE_SIZE = 50
 TIMELINE_LENGTH = 100
 CTAI_ROLES = (Role.AGENT, Role.INSTRUCTOR, Role.PREFECT, Role.DIAIR, Role.MINISTRY, Role.ADMIN)
 BADGES = {
     ContractState.CONTACT: "",
+    ContractState.WIDENING_DECLARED: "fr-badge--info",
     ContractState.LETTER_RECEIVED: "fr-badge--info",
     ContractState.DIAGNOSIS: "fr-badge--info",
     ContractState.DRAFTING: "fr-badge--new",
@@ -82,8 +93,7 @@ def get_contract(request: HttpRequest, pk: int, queryset: Any = None) -> Contrac
 
 
 def _error_messages(error: TransitionError) -> list[str]:
-    ids = ", ".join(error.rule_ids)
-    return [f"{message} (règle : {ids})" if ids else str(message) for message in error.messages]
+    return plain_messages(error)
 
 
 # --- List -----------------------------------------------------------------------------------------
@@ -214,7 +224,6 @@ def contract_create(request: HttpRequest) -> HttpResponse:
                 campaign=data["campaign"],
                 kind=data["kind"],
                 title=data["title"],
-                widens=data["widens"],
             )
         except TransitionError as error:
             for message in _error_messages(error):
@@ -232,14 +241,12 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 
 def _detail_queryset() -> Any:
     return Contract.objects.select_related(
-        "campaign", "authority", "department__region", "widens", "widened_into", "created_by"
+        "campaign", "authority", "department__region", "widens", "widened_into", "created_by", "widening_declared_by"
     )
 
 
 def may_derogate(contract: Contract, user: Any) -> bool:
-    return contract.state in OPEN_STATES and (
-        permissions.is_prefect(contract, user) or permissions.is_diair(contract, user)
-    )
+    return contract.may_derogate(user)
 
 
 def _diagnosis(contract: Contract) -> Diagnosis | None:
@@ -250,6 +257,11 @@ def may_edit_diagnosis(contract: Contract, user: Any) -> bool:
     return contract.state == ContractState.DIAGNOSIS and (
         permissions.is_agent(contract, user) or permissions.may_diagnose(contract, user)
     )
+
+
+def may_record_coordinator(contract: Contract, user: Any) -> bool:
+    """F20: the coordinator is recorded before the signature and while in force."""
+    return contract.state in COORDINATOR_STATES and permissions.may_record_coordinator(contract, user)
 
 
 def _widened_into(contract: Contract) -> Contract | None:
@@ -277,6 +289,7 @@ def contract_detail(request: HttpRequest, pk: int, derogation_form: DerogationFo
             "transitions": available_transitions(contract, user),
             "events": contract_documents.contract_timeline(contract, user),
             "can_edit_diagnosis": may_edit_diagnosis(contract, user),
+            "can_record_coordinator": may_record_coordinator(contract, user),
             "derogation_form": (derogation_form or DerogationForm()) if derogable else None,
             "has_derogation_finding": any(f.severity == Severity.DEROGATION for f in findings),
             **programmings_context(contract, user),
@@ -301,7 +314,10 @@ def contract_transition(request: HttpRequest, pk: int, name: str) -> HttpRespons
         inputs=CONTRACT_INPUTS,
         template="web/contracts/transition.html",
         success_message=lambda t: f"« {t.label} » : le contrat est maintenant « {t.target_label} ».",
-        refusal_context=lambda error: {"derogable": sorted(set(error.rule_ids) & set(CONTRACT_RULES))},
+        refusal_context=lambda error: {
+            "derogable": [RULES_BY_ID[r].summary for r in CONTRACT_RULES if r in error.rule_ids]
+        },
+        explain=plain_messages,
     )
 
 
@@ -323,7 +339,8 @@ def contract_derogation(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, f"La dérogation à la règle {form.cleaned_data['rule_id']} est enregistrée.")
+            summary = RULES_BY_ID[form.cleaned_data["rule_id"]].summary
+            messages.success(request, f"La dérogation est enregistrée (règle : « {summary} »).")
             return redirect("web:contract_detail", pk=contract.pk)
     return contract_detail(request, pk, derogation_form=form)
 
@@ -355,3 +372,46 @@ def contract_diagnosis(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Le diagnostic territorial est enregistré.")
             return redirect("web:contract_detail", pk=contract.pk)
     return render(request, "web/contracts/diagnosis.html", {"contract": contract, "form": form})
+
+
+def contract_coordinator(request: HttpRequest, pk: int) -> HttpResponse:
+    """F20: record the dedicated coordinator the collectivité MAY name or recruit — named, being
+    recruited, or none — before the signature or while the contract is in force."""
+    contract = get_contract(request, pk, Contract.objects.select_related("department", "authority", "campaign"))
+    if not may_record_coordinator(contract, request.user):
+        raise Http404
+    initial = {
+        "name": contract.coordinator_name,
+        "role": contract.coordinator_role,
+        "contact": contract.coordinator_contact,
+        "recruiting": contract.coordinator_recruiting,
+    }
+    form = CoordinatorForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_coordinator(user=request.user, contract=contract, **form.cleaned_data)
+        except TransitionError as error:
+            for message in _error_messages(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Le coordinateur du contrat est enregistré.")
+            return redirect(reverse("web:contract_detail", args=[contract.pk]) + "#coordinateur")
+    back = reverse("web:contract_detail", args=[contract.pk])
+    return render(
+        request,
+        "web/contracts/form_page.html",
+        {
+            "contract": contract,
+            "form": form,
+            "title": "Coordinateur du contrat",
+            "intro": (
+                "La collectivité peut nommer ou recruter un coordinateur dédié au contrat : ce n'est pas "
+                "obligatoire pour le signer. Laissez tout vide s'il n'y en a pas."
+            ),
+            "multipart": False,
+            "submit_label": "Enregistrer le coordinateur",
+            "back_url": back,
+            "parent_label": str(contract),
+            "parent_url": back,
+        },
+    )

@@ -27,8 +27,8 @@ from django.utils import timezone
 from accounts.enums import Role
 from audit.models import Event
 from core.formats import format_euros
-from finance import services
-from finance.balances import ZERO, Balance, balance, balances
+from finance import permissions, services
+from finance.balances import ZERO, Balance, balance, balances, earmarked
 from finance.enums import EntryKind, EnvelopeLevel
 from finance.models import Envelope, LedgerEntry
 from programme.models import Campaign
@@ -47,40 +47,16 @@ STATE_CHANGED = (
 )
 
 
-# --- Who may do what -----------------------------------------------------------------------------
+# --- Who may do what (the services decide: `finance.permissions`; the pages only ask) ---------------
 
 
 def can_see_budget(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_role(*BUDGET_ROLES))
 
 
-def can_open_credits(user: Any) -> bool:
-    return bool(user.is_authenticated and user.has_role(Role.MINISTRY, Role.ADMIN))
-
-
-def _prefect_region_ids(user: Any) -> set[int]:
-    return {m.region_id for m in user.active_memberships if m.role == Role.PREFECT and m.region_id}
-
-
-def can_delegate_from(user: Any, envelope: Envelope) -> bool:
-    """Ministère and administrateur from a national or a régional envelope; a préfet de région from his."""
-    if envelope.level == EnvelopeLevel.NATIONAL:
-        return can_open_credits(user)
-    if envelope.level == EnvelopeLevel.REGION:
-        return can_open_credits(user) or envelope.region_id in _prefect_region_ids(user)
-    return False
-
-
-def can_reverse(user: Any, entry: LedgerEntry) -> bool:
-    """Who passed a movement may cancel it; commitments and payments: Ministère and administrateur."""
-    if entry.reverses_id is not None:
-        return False
-    if entry.kind == EntryKind.DELEGATION_OUT:
-        return can_delegate_from(user, entry.envelope)
-    if entry.kind == EntryKind.DELEGATION_IN:
-        parent = entry.envelope.parent
-        return parent is not None and can_delegate_from(user, parent)
-    return can_open_credits(user)
+can_open_credits = permissions.may_open_credits
+can_delegate_from = permissions.may_delegate_from
+can_reverse = permissions.may_reverse
 
 
 # --- Helpers ---------------------------------------------------------------------------------------
@@ -287,8 +263,23 @@ def _visible_envelopes(user: Any) -> QuerySet[Envelope]:
 class EntryRow:
     entry: LedgerEntry
     other: Envelope | None  # the other side of a delegation
-    is_reversed: bool
+    status: str  # "Annulée", "Libérée en partie" (a release written as a partial reversal, before 2026-12)
     can_reverse: bool
+    file_label: str  # the file a commitment, payment, release or delegation belongs to
+    file_url: str
+
+
+def file_link(funded: Any) -> str:
+    """The page of a funded file (PTAI, CTAI programming), for the ledger's rows."""
+    name = {"Project": "web:project_detail", "Programming": "web:programming_detail"}.get(type(funded).__name__)
+    return reverse(name, args=[funded.pk]) if name and funded is not None else ""
+
+
+def _status(entry: LedgerEntry) -> str:
+    reversal = getattr(entry, "reversed_by", None)
+    if reversal is None:
+        return ""
+    return "Annulée" if reversal.amount == -entry.amount else "Libérée en partie"
 
 
 def _entry_rows(user: Any, entries: Sequence[LedgerEntry]) -> list[EntryRow]:
@@ -299,19 +290,24 @@ def _entry_rows(user: Any, entries: Sequence[LedgerEntry]) -> list[EntryRow]:
             other = entry.counterpart_of.envelope
         elif entry.kind == EntryKind.DELEGATION_IN and entry.counterpart is not None:
             other = entry.counterpart.envelope
-        is_reversed = hasattr(entry, "reversed_by")
-        rows.append(EntryRow(entry, other, is_reversed, not is_reversed and can_reverse(user, entry)))
+        status = _status(entry)
+        funded = entry.commitment.funded if entry.commitment is not None else entry.funded
+        label = entry.commitment.label if entry.commitment is not None else str(funded or "")
+        rows.append(EntryRow(entry, other, status, not status and can_reverse(user, entry), label, file_link(funded)))
     return rows
 
 
 ENTRY_RELATED = (
     "created_by",
     "reversed_by",
+    "commitment",
     "counterpart__envelope__region",
     "counterpart__envelope__department",
     "counterpart_of__envelope__region",
     "counterpart_of__envelope__department",
 )
+# The files the entries belong to: one query per kind of file (generic relations), not per row.
+ENTRY_FILES = ("commitment__funded", "funded")
 
 
 @_require(can_see_budget)
@@ -324,7 +320,12 @@ def envelope_detail(request: HttpRequest, pk: int) -> HttpResponse:
     figures = balances([envelope.pk, *(c.pk for c in children)])
     rows, totals = _territory_table(children, figures)
     form = EntryFilterForm(request.GET or None)
-    entries = form.filter(envelope.entries.all()).select_related(*ENTRY_RELATED).order_by("-created_at", "-pk")
+    entries = (
+        form.filter(envelope.entries.all())
+        .select_related(*ENTRY_RELATED)
+        .prefetch_related(*ENTRY_FILES)
+        .order_by("-created_at", "-pk")
+    )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))  # a count, then one page
     shown = list(page.object_list)
     for entry in shown:
@@ -332,6 +333,7 @@ def envelope_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "envelope": envelope,
         "balance": figures[envelope.pk],
+        "earmarked": earmarked(envelope),
         "rows": rows,
         "totals": totals,
         "form": form,

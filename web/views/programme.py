@@ -1,4 +1,5 @@
-"""Campaign (millésime) and domain pages: administrators edit; the Diair and the Ministère read."""
+"""Campaign (millésime), domain and national-strategy priority pages: administrators edit; the Diair and
+the Ministère read."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from django.views.decorators.http import require_POST
 from audit.models import Event
 from programme import services
 from programme.enums import SIGNATORY_CHOICES
-from programme.models import Campaign, Domain
+from programme.models import Campaign, Domain, Priority
 from programme.rules import RULES
-from web.forms.programme import CampaignForm, DomainForm
+from web.forms.programme import CampaignForm, DomainForm, PriorityForm
 from web.views.accounts import _require
 
 SIGNATORY_LABELS = dict(SIGNATORY_CHOICES)
@@ -101,3 +102,27 @@ def domain_edit(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("web:domain_list")
     context = {"domain": domain, "form": form, "events": Event.objects.for_target(domain).timeline()[:50]}
     return render(request, "web/programme/domain_form.html", context, status=400 if form.errors else 200)
+
+
+@_require(services.can_read_programme)
+def priority_list(request: HttpRequest) -> HttpResponse:
+    """F13: the priorities of the national strategy for refugees that CTAI actions serve."""
+    context = {"priorities": Priority.objects.all(), "can_manage": services.can_manage_programme(request.user)}
+    return render(request, "web/programme/priority_list.html", context)
+
+
+@_require(services.can_manage_programme)
+def priority_edit(request: HttpRequest, code: str) -> HttpResponse:
+    priority = get_object_or_404(Priority, code=code)
+    form = PriorityForm(request.POST or None, initial={"label": priority.label})
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.rename_priority(actor=request.user, priority=priority, label=form.cleaned_data["label"])
+        except ValidationError as error:
+            form.add_error("label", error.message_dict.get("label", error.messages))
+        else:
+            if changed:
+                messages.success(request, "Le libellé de la priorité a été modifié.")
+            return redirect("web:priority_list")
+    context = {"priority": priority, "form": form, "events": Event.objects.for_target(priority).timeline()[:50]}
+    return render(request, "web/programme/priority_form.html", context, status=400 if form.errors else 200)

@@ -1,6 +1,8 @@
-"""CTAI yearly programmings: the section of the contract page, the programming page (actions,
-socle and complement with their computation, the Diair's check of each action, transitions), and
-the agent's forms (amounts, actions). Out of scope = 404, as every page of the site."""
+"""CTAI yearly programmings: the section of the contract page, the programming page (actions with
+their part of the funding and their priority, socle and complement with their computation and the
+sums of their actions, the money committed / paid / to pay per line, the Diair's check of each
+action, transitions), and the agent's forms (amounts, actions). Out of scope = 404, as every page
+of the site; a page never shows a rule id."""
 
 from __future__ import annotations
 
@@ -17,13 +19,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from contracts import permissions
-from contracts.enums import ActionReview, ContractState, ProgrammingState
+from contracts.checks import part_sums
+from contracts.enums import ActionPart, ActionReview, ContractState, ProgrammingState
 from contracts.models import Action, Contract, Programming
 from contracts.programming import (
     PROGRAMMING,
     add_action,
     apply_transition,
     create_programming,
+    money_lines,
     remove_action,
     review_action,
     set_amounts,
@@ -31,8 +35,10 @@ from contracts.programming import (
 )
 from programme.errors import TransitionError
 from programme.models import Campaign, Domain
-from web.forms.programmings import ActionForm, AmountsForm, ProgrammingCreateForm, ReviewForm
-from web.views.workflow import error_messages, transition_page
+from web.forms.programmings import PROGRAMMING_INPUTS, ActionForm, AmountsForm, ProgrammingCreateForm, ReviewForm
+from web.views.workflow import plain_messages, transition_page
+
+error_messages = plain_messages  # French messages only: the pages never show a rule id
 
 REVIEW_BADGES = {
     ActionReview.PENDING: "fr-badge--info",
@@ -45,6 +51,7 @@ STATE_BADGES = {
     ProgrammingState.CHANGES_REQUESTED: "fr-badge--warning",
     ProgrammingState.APPROVED: "fr-badge--new",
     ProgrammingState.COMMITTED: "fr-badge--success",
+    ProgrammingState.CLOSED: "fr-badge--success",
 }
 
 
@@ -87,7 +94,7 @@ def get_programming(request: HttpRequest, pk: int) -> Programming:
 def _actions(programming: Programming) -> list[Action]:
     return list(
         Action.objects.filter(programming=programming)
-        .select_related("operator", "reviewed_by", "application")
+        .select_related("operator", "reviewed_by", "application", "priority")
         .prefetch_related(Prefetch("domains", queryset=Domain.objects.order_by("position", "label")))
         .order_by("pk")
     )
@@ -102,6 +109,7 @@ def _funding_lines(programming: Programming, actions: list[Action]) -> dict[str,
     counted = [a for a in actions if a.review != ActionReview.SENT_BACK]
     bpi = sum(a.planned_bpi for a in counted)
     others = sum(a.planned_newcomers for a in counted)
+    sums = part_sums(counted)
     return {
         "base_min": rules["base_min"],
         "base_max": rules["base_max"],
@@ -111,6 +119,11 @@ def _funding_lines(programming: Programming, actions: list[Action]) -> dict[str,
         "planned_newcomers": others,
         "ceiling": max_complement(programming.base_amount, bpi, others, rules),
         "asked": sum((a.state_amount for a in counted), Decimal(0)),
+        # F11: the socle's actions make the socle, the complement's the complement.
+        "on_base": sums[ActionPart.BASE],
+        "on_complement": sums[ActionPart.COMPLEMENT],
+        "base_matches": sums[ActionPart.BASE] == programming.base_amount,
+        "complement_matches": sums[ActionPart.COMPLEMENT] == programming.complement_amount,
     }
 
 
@@ -136,6 +149,7 @@ def programming_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "review_badges": REVIEW_BADGES,
             "funding": _funding_lines(programming, actions),
             "panel": [{"finding": f} for f in programming.findings()],
+            "money": money_lines(programming),
             "transitions": PROGRAMMING.available(programming, user),
             "editable": editable,
             "reviewing": reviewing,
@@ -210,13 +224,21 @@ def programming_amounts(request: HttpRequest, pk: int) -> HttpResponse:
 def action_form(request: HttpRequest, pk: int, action_pk: int | None = None) -> HttpResponse:
     programming = _editable_or_404(request, pk)
     action = None
-    initial: dict[str, Any] = {"carrier_kind": "authority", "public": "newcomers"}
+    initial: dict[str, Any] = {"carrier_kind": "authority", "public": "newcomers", "part": ActionPart.BASE}
     if action_pk is not None:
-        action = Action.objects.filter(programming=programming, pk=action_pk).prefetch_related("domains").first()
+        action = (
+            Action.objects.filter(programming=programming, pk=action_pk)
+            .select_related("priority")
+            .prefetch_related("domains")
+            .first()
+        )
         if action is None:
             raise Http404
-        initial = {name: getattr(action, name) for name in ActionForm.base_fields if name != "domains"}
+        initial = {
+            name: getattr(action, name) for name in ActionForm.base_fields if name not in ("domains", "priority")
+        }
         initial["domains"] = [d.code for d in action.domains.all()]
+        initial["priority"] = action.priority.code if action.priority else None
     form = ActionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.action_data()
@@ -282,4 +304,6 @@ def programming_transition(request: HttpRequest, pk: int, name: str) -> HttpResp
         apply=partial(apply_transition, programming=programming),
         back_url=back,
         context={},
+        inputs=PROGRAMMING_INPUTS,
+        explain=plain_messages,
     )

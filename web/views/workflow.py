@@ -24,6 +24,12 @@ def error_messages(error: TransitionError) -> list[str]:
     return [f"{message} (règle : {ids})" if ids else str(message) for message in error.messages]
 
 
+def plain_messages(error: TransitionError) -> list[str]:
+    """A refusal's French messages only, without the rule ids (the CTAI pages: a page never shows a
+    rule id; the API gives them)."""
+    return [str(message) for message in error.messages]
+
+
 def reached_state(transition: AvailableTransition) -> str:
     """The default message after a transition: « label » : état « target »."""
     return f"« {transition.label} » : état « {transition.target_label} »."
@@ -42,13 +48,15 @@ def transition_page(
     template: str = "web/includes/transition_page.html",
     success_message: Callable[[AvailableTransition], str] = reached_state,
     refusal_context: Callable[[TransitionError], Mapping[str, Any]] | None = None,
+    explain: Callable[[TransitionError], list[str]] = error_messages,
 ) -> HttpResponse:
     """GET: the confirmation and the transition's form; POST: apply it once. `apply(name=…, user=…,
     reason=…, **inputs)` is the domain's service (bound to `obj`); blank inputs are left out. A
     transition this user may not apply is a 404; one the object already left (double click, another
     tab) sends back to its page with a warning. `success_message(transition)` words the message after
     it; `refusal_context(error)` adds to the page's context when the service refuses (e.g. a hint
-    that a derogation may lift the rule)."""
+    that a derogation may lift the rule); `explain(error)` words the refusal (default: each message
+    with its rule ids; `plain_messages`: the French messages only)."""
     chosen = workflow.may_open(obj, name, request.user)
     if chosen is None:
         if request.method == "POST" and name in workflow.forms and obj.state not in sources_of(type(obj), name):
@@ -66,7 +74,7 @@ def transition_page(
             try:
                 apply(name=name, user=request.user, reason=reason, **data)
             except TransitionError as error:
-                for message in error_messages(error):
+                for message in explain(error):
                     form.add_error(None, message)
                 if refusal_context is not None:
                     refused = refusal_context(error)

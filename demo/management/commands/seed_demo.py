@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.enums import Role
-from demo.accounts import DEMO_PASSWORD, seed_demo_accounts
+from demo.accounts import DEMO_PASSWORD, OCCITANIE_ACCOUNTS, seed_demo_accounts
 from demo.ctai import CTAI_ACCOUNTS, seed_demo_ctai
 from demo.ctai import summary as ctai_summary
 from demo.ctai_calls import seed_demo_calls
@@ -37,6 +37,8 @@ class Command(BaseCommand):
         tokens_file = write_tokens_file(seed_demo_tokens(), options["tokens_file"])
         self.stdout.write(f"Jetons d'API des comptes de démonstration : {tokens_file}")
         self.stdout.write(f"Projets de démonstration : {summary(seed_demo_projects())}")
+        for account in OCCITANIE_ACCOUNTS:  # the flyer's Occitanie example (with prefet.haute-garonne)
+            self.stdout.write(f"  {Role(account.role).label:<24} {account.address}")
         self.stdout.write(f"CTAI de démonstration : {ctai_summary(seed_demo_ctai())}")
         for account in CTAI_ACCOUNTS:
             self.stdout.write(f"  {Role(account.role).label:<24} {account.address}")

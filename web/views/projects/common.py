@@ -57,7 +57,7 @@ STEPS = (
             "widening_perspective",
         ),
     ),
-    Step("public", 3, "Public", ("planned_bpi", "planned_newcomers")),
+    Step("public", 3, "Public", ("planned_bpi", "planned_newcomers", "cir_link")),
     Step("action", 4, "Porteur de l'action", ("carrier_kind", "carrier_name", "siret", "rna")),
     Step("budget", 5, "Budget", ("requested_amount", "budget")),
     Step("engagement", 6, "Engagement", ("contributions",)),

@@ -23,7 +23,6 @@ from documents.access import is_state_agent
 from documents.models import Document
 from messaging.models import Message
 from messaging.services import post_message
-from projects.documents import after_transition
 from projects.models import Project, ProjectTransition
 from projects.services import apply_transition, available_transitions
 from projects.subject import findings
@@ -99,13 +98,11 @@ def _may_edit(project: Project, user: Any) -> bool:
 
 def project_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """The platform's one transition page (`web.views.workflow.transition_page`), worded for a file;
-    "Ce qu'il manque" shows before a submission, the documents follow the transition."""
+    "Ce qu'il manque" shows before a submission; the documents follow the transition (a task)."""
     project = get_project(request, pk, Project.objects.select_related("campaign", "department", "lead_authority"))
 
     def apply(*, name: str, user: Any, **data: Any) -> Project:
-        saved = apply_transition(project=project, name=name, user=user, **data)
-        after_transition(saved, name, user)
-        return saved
+        return apply_transition(project=project, name=name, user=user, **data)
 
     return transition_page(
         request,
