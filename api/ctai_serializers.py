@@ -15,6 +15,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import MoneyField
 from api.ptai_serializers import AuthorityRefSerializer, FindingSerializer, authority_by_code
 from contracts.checks import part_sums
 from contracts.enums import (
@@ -501,15 +502,13 @@ class ProgrammingDetailSerializer(ProgrammingSerializer):
 
 class ProgrammingCreateSerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="Année de la programmation.")
-    base_amount = _money(min_value=0, required=False, default=0, help_text="Socle demandé (€, 104-15).")
-    complement_amount = _money(
-        min_value=0, required=False, default=0, help_text="Crédits complémentaires demandés (€, 104-12)."
-    )
+    base_amount = MoneyField(required=False, default=0, help_text="Socle demandé (€, 104-15).")
+    complement_amount = MoneyField(required=False, default=0, help_text="Crédits complémentaires demandés (€, 104-12).")
 
 
 class ProgrammingAmountsSerializer(serializers.Serializer[Any]):
-    base_amount = _money(min_value=0, required=False, help_text="Socle demandé (€, 104-15).")
-    complement_amount = _money(min_value=0, required=False, help_text="Crédits complémentaires demandés (€, 104-12).")
+    base_amount = MoneyField(required=False, help_text="Socle demandé (€, 104-15).")
+    complement_amount = MoneyField(required=False, help_text="Crédits complémentaires demandés (€, 104-12).")
 
 
 class ActionWriteSerializer(serializers.Serializer[Any]):
@@ -546,8 +545,8 @@ class ActionWriteSerializer(serializers.Serializer[Any]):
     )
     planned_bpi = serializers.IntegerField(min_value=0, required=False)
     planned_newcomers = serializers.IntegerField(min_value=0, required=False)
-    budget = _money(min_value=0, help_text="Budget total (€).")
-    state_amount = _money(min_value=0, help_text="Montant demandé à l'État (€).")
+    budget = MoneyField(help_text="Budget total (€).")
+    state_amount = MoneyField(help_text="Montant demandé à l'État (€).")
 
     def validate_part(self, value: str) -> str:
         if value not in ActionPart.values:
@@ -579,11 +578,11 @@ class ProgrammingTransitionInputSerializer(serializers.Serializer[Any]):
         help_text="Message à la Diair, modifications demandées, motif de l'annulation de l'engagement, observations.",
     )
     report_received_on = serializers.DateField(required=False, help_text="close : date de réception du bilan.")
-    final_base_amount = _money(
-        min_value=0, required=False, allow_null=True, help_text="close : dépensé sur le socle (€ ; vide : tout)."
+    final_base_amount = MoneyField(
+        required=False, allow_null=True, help_text="close : dépensé sur le socle (€ ; vide : tout)."
     )
-    final_complement_amount = _money(
-        min_value=0, required=False, allow_null=True, help_text="close : dépensé sur le complément (€ ; vide : tout)."
+    final_complement_amount = MoneyField(
+        required=False, allow_null=True, help_text="close : dépensé sur le complément (€ ; vide : tout)."
     )
 
 

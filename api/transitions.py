@@ -39,6 +39,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import Conflict
+from api.fields import MoneyField
 
 TRANSITION_NAME = r"[a-z][a-z0-9_]*"
 
@@ -87,9 +88,7 @@ class TransitionInputSerializer(serializers.Serializer[Any]):
 
     reason = serializers.CharField(required=False, help_text="Motif (refus, demande de correction, abandon…).")
     opinion = serializers.CharField(required=False, help_text="Avis (favorable, défavorable).")
-    amount = serializers.DecimalField(
-        max_digits=14, decimal_places=2, required=False, help_text="Montant en euros (proposé, accordé)."
-    )
+    amount = MoneyField(required=False, help_text="Montant en euros (proposé, accordé), par exemple « 40 000 ».")
 
 
 NAME_PARAMETER = OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, description="Nom de la transition.")

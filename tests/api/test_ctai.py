@@ -451,7 +451,7 @@ def test_f22_f24_f15_f43_a_programming_is_presented_approved_and_committed_throu
     created = ok(
         agent.post_json(
             f"{CTAI}/{contract.pk}/programmings/",
-            {"year": 2022, "base_amount": "150000", "complement_amount": "60000"},
+            {"year": 2022, "base_amount": "150 000", "complement_amount": "60\u202f000 €"},  # typed the French way
         ),
         201,
     )
@@ -499,7 +499,11 @@ def test_f22_f24_f15_f43_a_programming_is_presented_approved_and_committed_throu
     assert body["rule_ids"] == ["ctai.complement.cap"]
     assert "ne peuvent pas dépasser 50\u202f000,00\xa0€" in body["detail"]
 
-    ok(patch(agent, f"{url}/", {"complement_amount": "50000"}))
+    body = refused(patch(agent, f"{url}/", {"complement_amount": "1e9"}))
+    assert body["errors"]["complement_amount"] == ["Indiquez un montant en euros, par exemple 40 000 ou 12 345,67."]
+    body = refused(patch(agent, f"{url}/", {"complement_amount": "12,345.67"}))
+    assert "ambigu" in body["errors"]["complement_amount"][0]
+    ok(patch(agent, f"{url}/", {"complement_amount": "50 000,00"}))
     body = refused(act(agent, url, "present"))
     assert body["rule_ids"] == ["ctai.complement.total"]  # F11: the complement's actions make the complement
     ok(patch(agent, f"{url}/actions/{language['id']}/", {"state_amount": "50000"}))

@@ -397,3 +397,39 @@ def test_the_dashboards_show_what_waits_for_each_actor(people, programming):
     walk(programming, people, "approve")
     assert label in text_of(as_(people["prefect_own"]).get(dashboard))
     assert label not in text_of(as_(people["prefect_other"]).get(dashboard))
+
+
+def test_the_agent_types_the_amounts_of_a_programming_and_of_an_action_the_french_way(people, programming):
+    """Issue 10: « 150 000 », « 60 000 € » and « 12 345,67 » are read as a French civil servant writes
+    them; « 1e9 » and « 12,345.67 » are refused with the expected format, and the page keeps the typing."""
+    agent = as_(people["agent_own"])
+    amounts = reverse("web:programming_amounts", args=[programming.pk])
+    response = agent.post(amounts, {"base_amount": "1e9", "complement_amount": "12,345.67"})
+    assert response.status_code == 200
+    body = text_of(response)
+    assert "Indiquez un montant en euros, par exemple 40 000 ou 12 345,67." in body
+    assert "« 12,345.67 » est ambigu" in body
+    programming.refresh_from_db()
+    assert (programming.base_amount, programming.complement_amount) == (Decimal("150000"), Decimal("50000"))
+    assert agent.post(amounts, {"base_amount": "150 000", "complement_amount": "60\u202f000 €"}).status_code == 302
+    programming.refresh_from_db()
+    assert (programming.base_amount, programming.complement_amount) == (Decimal("150000"), Decimal("60000"))
+    assert "150\u202f000" in agent.get(amounts).content.decode()  # shown back the French way
+
+    response = agent.post(
+        reverse("web:action_create", args=[programming.pk]),
+        {
+            "title": "Ateliers numériques",
+            "domains": ["lien-societe-accueil"],
+            "public": "newcomers",
+            "planned_bpi": "1 200",
+            "planned_newcomers": "40",
+            "carrier_kind": "authority",
+            "budget": "40 000",
+            "state_amount": "12 345,67 €",
+            "part": "complement",
+        },
+    )
+    assert response.status_code == 302
+    action = programming.actions.get(title="Ateliers numériques")
+    assert (action.budget, action.state_amount, action.planned_bpi) == (Decimal("40000"), Decimal("12345.67"), 1200)

@@ -16,7 +16,7 @@ from core.validators import normalize_siret, validate_rna, validate_siret
 from programme.models import Campaign, Domain
 from referential.models import Department, Operator
 from web.forms.base import SiteForm
-from web.forms.finance import AmountField
+from web.forms.fields import CountField, MoneyField
 from web.forms.projects import DATE_WIDGET
 
 SORTS = {
@@ -91,7 +91,7 @@ class CallForm(SiteForm):
         widget=DATE_WIDGET,
         error_messages={"required": "Indiquez la date limite de dépôt.", "invalid": "Date invalide (AAAA-MM-JJ)."},
     )
-    budget = AmountField(label="Budget de l'appel (€)", error_messages={"required": "Indiquez le budget de l'appel."})
+    budget = MoneyField(label="Budget de l'appel (€)", error_messages={"required": "Indiquez le budget de l'appel."})
 
     def __init__(self, *args: Any, contract: Contract, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -126,10 +126,10 @@ class ApplicationForm(SiteForm):
     public = forms.ChoiceField(
         label="Public cible", choices=ActionPublic.choices, initial=ActionPublic.NEWCOMERS, widget=forms.RadioSelect
     )
-    planned_bpi = forms.IntegerField(label="BPI prévus", min_value=0, initial=0)
-    planned_newcomers = forms.IntegerField(label="Autres primo-arrivants prévus", min_value=0, initial=0)
-    budget = AmountField(label="Budget total de l'action (€)", error_messages={"required": "Indiquez le budget."})
-    requested_amount = AmountField(
+    planned_bpi = CountField(label="BPI prévus", initial=0)
+    planned_newcomers = CountField(label="Autres primo-arrivants prévus", initial=0)
+    budget = MoneyField(label="Budget total de l'action (€)", error_messages={"required": "Indiquez le budget."})
+    requested_amount = MoneyField(
         label="Montant demandé (€)", error_messages={"required": "Indiquez le montant demandé."}
     )
 

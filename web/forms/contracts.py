@@ -16,6 +16,7 @@ from programme.models import Campaign, Domain
 from programme.rules import RULES_BY_ID
 from referential.models import Authority, Department
 from web.forms.base import SiteForm
+from web.forms.fields import CountField
 from web.forms.picker import AuthorityPickerField
 from web.forms.projects import DATE_WIDGET, agent_authorities
 
@@ -141,10 +142,8 @@ AMENDMENT_INPUTS = {"signed_on": lambda: _date("La date de signature de l'avenan
 
 
 class DiagnosisForm(SiteForm):
-    bpi_count = forms.IntegerField(
-        label="BPI (bénéficiaires de la protection internationale)", min_value=0, required=False
-    )
-    other_newcomers_count = forms.IntegerField(label="Autres primo-arrivants", min_value=0, required=False)
+    bpi_count = CountField(label="BPI (bénéficiaires de la protection internationale)", required=False)
+    other_newcomers_count = CountField(label="Autres primo-arrivants", required=False)
     existing_offer = forms.CharField(label="Offre existante", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     gaps = forms.CharField(label="Manques", required=False, widget=forms.Textarea(attrs={"rows": 4}))
 

@@ -22,9 +22,6 @@ from referential.models import Department, Region, scope_of
 from web.forms.base import SiteForm
 from web.forms.fields import MoneyField
 
-# A strictly positive amount, French formats accepted (`web.forms.fields.MoneyField`).
-AmountField = MoneyField
-
 
 class DelegateForm(SiteForm):
     """Delegate credits from `source` to a région or a département (a régional envelope: its départements)."""
@@ -35,7 +32,7 @@ class DelegateForm(SiteForm):
     department = forms.ModelChoiceField(
         label="Département", queryset=Department.objects.none(), required=False, empty_label="Choisir un département"
     )
-    amount = AmountField()
+    amount = MoneyField()
     reason = forms.CharField(label="Motif", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, source: Envelope, available: Decimal, **kwargs: Any) -> None:
@@ -117,7 +114,7 @@ class OpenCreditsForm(SiteForm):
     """Open credits on a budget line, within what is left of the campaign's national envelope."""
 
     budget_line = forms.ChoiceField(label="Ligne budgétaire")
-    amount = AmountField()
+    amount = MoneyField()
     reason = forms.CharField(label="Motif", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, campaign: Campaign, lines: list[BudgetLine], left: Decimal, **kwargs: Any) -> None:

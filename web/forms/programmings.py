@@ -12,8 +12,8 @@ from contracts.enums import ActionPart, ActionReview, CarrierKind
 from contracts.models import ActionPublic
 from programme.models import Domain, Priority
 from web.forms.base import SiteForm
-from web.forms.fields import MoneyField
-from web.forms.projects import DATE_WIDGET, MONEY_FIELD
+from web.forms.fields import CountField, MoneyField
+from web.forms.projects import DATE_WIDGET
 
 
 class ProgrammingCreateForm(SiteForm):
@@ -25,16 +25,16 @@ class ProgrammingCreateForm(SiteForm):
 
 
 class AmountsForm(SiteForm):
-    base_amount = forms.DecimalField(
+    base_amount = MoneyField(
         label="Socle demandé (€, programme 104 action 15)",
+        allow_zero=True,
         error_messages={"required": "Indiquez le socle demandé."},
-        **MONEY_FIELD,
     )
-    complement_amount = forms.DecimalField(
+    complement_amount = MoneyField(
         label="Crédits complémentaires demandés (€, programme 104 action 12)",
-        help_text="Pour ouvrir les actions aux autres primo-arrivants ; 0 s'il n'y en a pas.",
+        allow_zero=True,
+        help_text="Pour ouvrir les actions aux autres primo-arrivants ; 0 s'il n'y en a pas. Par exemple 40 000.",
         error_messages={"required": "Indiquez les crédits complémentaires (0 s'il n'y en a pas)."},
-        **MONEY_FIELD,
     )
 
 
@@ -78,14 +78,20 @@ class ActionForm(SiteForm):
             "complémentaires, l'ouverture des actions aux autres primo-arrivants."
         ),
     )
-    planned_bpi = forms.IntegerField(label="BPI prévus", min_value=0, initial=0)
-    planned_newcomers = forms.IntegerField(label="Autres primo-arrivants prévus", min_value=0, initial=0)
+    planned_bpi = CountField(label="BPI prévus", initial=0)
+    planned_newcomers = CountField(label="Autres primo-arrivants prévus", initial=0)
     carrier_kind = forms.ChoiceField(label="Porteur", choices=CarrierKind.choices, widget=forms.RadioSelect)
     carrier_name = forms.CharField(label="Nom de l'association porteuse", required=False, max_length=200)
     siret = forms.CharField(label="SIRET de l'association", required=False, max_length=20)
     rna = forms.CharField(label="Numéro RNA", required=False, max_length=10)
-    budget = forms.DecimalField(label="Budget total de l'action (€)", **MONEY_FIELD)
-    state_amount = forms.DecimalField(label="Montant demandé à l'État (€)", **MONEY_FIELD)
+    budget = MoneyField(
+        label="Budget total de l'action (€)", allow_zero=True, error_messages={"required": "Indiquez le budget."}
+    )
+    state_amount = MoneyField(
+        label="Montant demandé à l'État (€)",
+        allow_zero=True,
+        error_messages={"required": "Indiquez le montant demandé à l'État."},
+    )
 
     def action_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.validators import MinValueValidator
 
 from accounts.enums import Role
 from core.validators import validate_rna, validate_siret
@@ -21,12 +20,6 @@ from web.forms.base import SiteForm
 from web.forms.fields import CountField, MoneyField
 from web.forms.picker import AuthorityPickerField
 
-MONEY_FIELD: dict[str, Any] = {
-    "max_digits": 14,
-    "decimal_places": 2,
-    "validators": [MinValueValidator(0)],
-    "localize": True,
-}
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
