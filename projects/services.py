@@ -159,6 +159,11 @@ def _lock_editable(project: Project, user: Any) -> Project:
 
 
 @transaction.atomic
+def _field_label(name: str) -> str:
+    """The French name of a PTAI field, as the timeline says what changed."""
+    return str(Project._meta.get_field(name).verbose_name)
+
+
 def update_draft(
     *,
     user: Any,
@@ -191,7 +196,8 @@ def update_draft(
     if partners is not None:
         changed.append("partners")
     if changed:
-        record_event(actor=user, verb="projects.draft_updated", target=locked, details={"champs": sorted(changed)})
+        labels = sorted(_field_label(name) for name in changed)
+        record_event(actor=user, verb="projects.draft_updated", target=locked, details={"champs": labels})
     return locked
 
 

@@ -294,7 +294,9 @@ def _sync_authority_rows(
             actor=None,
             verb="referential.authority_updated",
             target=obj,
-            details={f: f"{old} → {new}" for f, (old, new) in changes.items()},
+            details={
+                str(Authority._meta.get_field(f).verbose_name): f"{old} → {new}" for f, (old, new) in changes.items()
+            },
         )
     for obj in to_create:
         report.created[f"collectivité {obj.kind}"] += 1

@@ -35,10 +35,10 @@ def test_timeline_shows_events_on_the_object_page(admin_client):
     isere = Department.objects.get(code="38")
     from audit.services import record_event
 
-    record_event(actor=user, verb="referential.authority_updated", target=isere, details={"name": "a → b"})
+    record_event(actor=user, verb="referential.authority_updated", target=isere, details={"nom": "a → b"})
     html = admin_client.get(reverse("web:department_detail", args=["38"])).content.decode()
     assert "Collectivité mise à jour par l&#x27;import du référentiel" in html
-    assert "name : a → b" in html
+    assert "Nom : a → b" in html
 
 
 def _is_money(field: models.Field) -> bool:

@@ -127,7 +127,7 @@ def test_an_import_repairs_drift_and_records_it_on_the_authority():
     assert grenoble.postcodes.exists()
     event = Event.objects.for_target(grenoble).get()
     assert event.verb == "referential.authority_updated"
-    assert event.details["name"] == "Grenobel → Grenoble"
+    assert event.details["nom"] == "Grenobel → Grenoble"  # the French name of the field
     assert ReferentialImport.objects.latest().vintage == "2026"
 
 

@@ -199,11 +199,13 @@ def test_f30_f45_journey_from_empty_draft_to_closed_through_the_pages(
 def test_f32_bpi_only_without_its_two_texts_cannot_be_submitted(agent_grenoble: PersonaClient) -> None:
     project = fill_request(agent_grenoble, target_public="bpi_only")
     page = text_of(agent_grenoble.get(reverse("web:project_detail", args=[project.pk])).text)
-    assert "ptai.bpi_only.justification" in page and "ptai.bpi_only.widening" in page
+    assert "Un projet réservé aux BPI doit être expressément justifié" in page
+    assert "perspective d'élargissement aux autres primo-arrivants" in page
+    assert "ptai.bpi_only" not in page  # the message, never the rule id
     response = act(agent_grenoble, project, "submit")
     assert response.status_code == 200
     text = text_of(response.text)
-    assert "ptai.bpi_only.justification" in text and "expressément justifié" in text
+    assert "expressément justifié" in text and "ptai.bpi_only" not in text
     project.refresh_from_db()
     assert project.state == S.DRAFT
     # With the two texts, it goes.

@@ -55,7 +55,7 @@ from web.views import contract_documents
 from web.views.accounts import _require
 from web.views.programmings import programmings_context
 from web.views.steering import committees_context
-from web.views.workflow import plain_messages, transition_page
+from web.views.workflow import error_messages, transition_page
 
 PAGE_SIZE = 50
 TIMELINE_LENGTH = 100
@@ -90,10 +90,6 @@ def get_contract(request: HttpRequest, pk: int, queryset: Any = None) -> Contrac
     if contract is None:
         raise Http404
     return contract
-
-
-def _error_messages(error: TransitionError) -> list[str]:
-    return plain_messages(error)
 
 
 # --- List -----------------------------------------------------------------------------------------
@@ -226,7 +222,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
             )
         except TransitionError as error:
-            for message in _error_messages(error):
+            for message in error_messages(error):
                 form.add_error(None, message)
         except PermissionDenied as error:
             form.add_error("authority", str(error))
@@ -317,7 +313,7 @@ def contract_transition(request: HttpRequest, pk: int, name: str) -> HttpRespons
         refusal_context=lambda error: {
             "derogable": [RULES_BY_ID[r].summary for r in CONTRACT_RULES if r in error.rule_ids]
         },
-        explain=plain_messages,
+        explain=error_messages,
     )
 
 
@@ -364,7 +360,7 @@ def contract_diagnosis(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             save_diagnosis(user=request.user, contract=contract, **form.diagnosis_data())
         except TransitionError as error:
-            for message in _error_messages(error):
+            for message in error_messages(error):
                 form.add_error(None, message)
         except ValidationError as error:
             form.add_error(None, error.messages)
@@ -391,7 +387,7 @@ def contract_coordinator(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             record_coordinator(user=request.user, contract=contract, **form.cleaned_data)
         except TransitionError as error:
-            for message in _error_messages(error):
+            for message in error_messages(error):
                 form.add_error(None, message)
         else:
             messages.success(request, "Le coordinateur du contrat est enregistré.")

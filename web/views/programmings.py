@@ -36,9 +36,7 @@ from contracts.programming import (
 from programme.errors import TransitionError
 from programme.models import Campaign, Domain
 from web.forms.programmings import PROGRAMMING_INPUTS, ActionForm, AmountsForm, ProgrammingCreateForm, ReviewForm
-from web.views.workflow import plain_messages, transition_page
-
-error_messages = plain_messages  # French messages only: the pages never show a rule id
+from web.views.workflow import error_messages, transition_page
 
 REVIEW_BADGES = {
     ActionReview.PENDING: "fr-badge--info",
@@ -305,5 +303,5 @@ def programming_transition(request: HttpRequest, pk: int, name: str) -> HttpResp
         back_url=back,
         context={},
         inputs=PROGRAMMING_INPUTS,
-        explain=plain_messages,
+        explain=error_messages,
     )

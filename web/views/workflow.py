@@ -19,14 +19,8 @@ from web.forms.workflow import NO_INPUTS, WorkflowTransitionForm
 
 
 def error_messages(error: TransitionError) -> list[str]:
-    """A refusal's messages, each with the rule ids that refused it (the user can look them up)."""
-    ids = ", ".join(error.rule_ids)
-    return [f"{message} (règle : {ids})" if ids else str(message) for message in error.messages]
-
-
-def plain_messages(error: TransitionError) -> list[str]:
-    """A refusal's French messages only, without the rule ids (the CTAI pages: a page never shows a
-    rule id; the API gives them)."""
+    """A refusal's French messages, without the rule ids (a page never shows a rule id; the API gives
+    them)."""
     return [str(message) for message in error.messages]
 
 
@@ -55,8 +49,8 @@ def transition_page(
     transition this user may not apply is a 404; one the object already left (double click, another
     tab) sends back to its page with a warning. `success_message(transition)` words the message after
     it; `refusal_context(error)` adds to the page's context when the service refuses (e.g. a hint
-    that a derogation may lift the rule); `explain(error)` words the refusal (default: each message
-    with its rule ids; `plain_messages`: the French messages only)."""
+    that a derogation may lift the rule); `explain(error)` words the refusal (default: its French
+    messages, never a rule id)."""
     chosen = workflow.may_open(obj, name, request.user)
     if chosen is None:
         if request.method == "POST" and name in workflow.forms and obj.state not in sources_of(type(obj), name):
