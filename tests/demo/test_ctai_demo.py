@@ -11,27 +11,22 @@ One seed for the module (the run takes a few seconds): the tests only read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from io import StringIO
-from pathlib import Path
 from typing import Any
-
-import pytest
-from django.core.management import call_command
 
 from accounts.enums import Role
 from accounts.models import User
 from audit.models import Event
 from contracts.enums import ActionPart, ActionReview, CarrierKind, ContractKind, ContractState, ProgrammingState
-from contracts.models import Action, ActionPublic, Contract, ContractTransition, Programming
+from contracts.models import ActionPublic, Contract, Programming
 from contracts.permissions import is_agent, is_diair, is_prefect
 from demo.ctai import CTAI_ACCOUNTS, DEMO_CONTRACTS, DEMO_PROGRAMMINGS
 from finance.balances import balances, commitment_totals
 from finance.enums import EntryKind, Tranche
 from finance.models import Envelope, LedgerEntry
-from programme.models import Campaign, Derogation
+from programme.models import Campaign
 from programme.services import lifted_for
+from tests.demo.seeding import every_count
 
 # SIREN of the EPCI, INSEE code of the commune -> year of the CTAIR's signature.
 CTAIR_YEARS = {
@@ -62,51 +57,6 @@ MONTPELLIER = "243400017"  # its CTAIR of campaign 2020, in negotiation, carried
 HOUSING = "logement"
 
 
-def seed(tokens_file: Path) -> str:
-    out = StringIO()
-    call_command("seed_demo", tokens_file=tokens_file, stdout=out)
-    return out.getvalue()
-
-
-def _counts() -> tuple[int, ...]:
-    return (
-        Contract.objects.count(),
-        ContractTransition.objects.count(),
-        Programming.objects.count(),
-        Action.objects.count(),
-        Campaign.objects.count(),
-        Derogation.objects.count(),
-        LedgerEntry.objects.count(),
-        Event.objects.count(),
-        User.objects.count(),
-    )
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[dict[str, Any]]:
-    """Seed once for the module inside a transaction rolled back at the end."""
-    from django.db import transaction
-
-    tokens_file = tmp_path_factory.mktemp("demo-ctai") / "tokens.json"
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            first = seed(tokens_file)
-            counts = _counts()
-            second = seed(tokens_file)
-            yield {"first": first, "second": second, "counts": counts}
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-@pytest.fixture
-def db_access(seeded: dict[str, Any], django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    with django_db_blocker.unblock():
-        yield seeded
-
-
 def code_of(contract: Contract) -> str:
     return contract.authority.siren if contract.authority.kind == "epci" else contract.authority.insee_code
 
@@ -118,7 +68,7 @@ def test_summary_and_second_run_changes_nothing(db_access: dict[str, Any]) -> No
         f"{len(CTAI_ACCOUNTS) - 1} compte(s) CTAI ajouté(s)." in db_access["first"]
     )
     assert "CTAI de démonstration : 0 créé(s), déjà présents ; 0 compte(s) CTAI ajouté(s)." in db_access["second"]
-    assert _counts() == db_access["counts"]
+    assert every_count() == db_access["counts"]
     assert Contract.objects.count() == len(DEMO_CONTRACTS)
     assert Programming.objects.count() == len(DEMO_PROGRAMMINGS)
 

@@ -8,15 +8,11 @@ One seed for the module (the run takes a few seconds): the tests only read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from io import StringIO
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.db.models import Q, Sum
 
 from accounts.enums import Role
@@ -32,6 +28,7 @@ from projects.enums import FUNDED_STATES, CarrierKind, ProjectState, ResourceKin
 from projects.models import Project, ProjectTransition
 from projects.subject import findings
 from referential.enums import AuthorityKind, EpciNature
+from tests.demo.seeding import every_count
 
 # The test database is set up only for the aliases the session's tests are marked with: without
 # this mark, this module run alone would seed the developer's db.sqlite3.
@@ -40,47 +37,6 @@ pytestmark = pytest.mark.django_db
 ALL_STATES = set(ProjectState.values)
 DELEGATED_STATES = (ProjectState.CREDITS_DELEGATED, *FUNDED_STATES)
 STATE_ROLES = {Role.INSTRUCTOR, Role.PREFECT, Role.DIAIR, Role.MINISTRY, Role.ADMIN}
-
-
-def seed(tokens_file: Path) -> str:
-    out = StringIO()
-    call_command("seed_demo", tokens_file=tokens_file, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[dict[str, Any]]:
-    """Seed once for the module inside a transaction rolled back at the end."""
-    from django.db import transaction
-
-    tokens_file = tmp_path_factory.mktemp("demo") / "tokens.json"
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            first = seed(tokens_file)
-            counts = _counts()
-            second = seed(tokens_file)
-            yield {"first": first, "second": second, "counts": counts}
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-def _counts() -> tuple[int, ...]:
-    return (
-        Project.objects.count(),
-        ProjectTransition.objects.count(),
-        LedgerEntry.objects.count(),
-        Event.objects.count(),
-        User.objects.count(),
-    )
-
-
-@pytest.fixture
-def db_access(seeded: dict[str, Any], django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    with django_db_blocker.unblock():
-        yield seeded
 
 
 def states_in(department: str) -> set[str]:
@@ -95,8 +51,8 @@ def test_summary_and_second_run_changes_nothing(db_access: dict[str, Any]) -> No
     for account in OCCITANIE_ACCOUNTS:  # listed after the PTAI, as the CTAI demo's accounts
         assert f"{account.address}\n" in db_access["first"].split("Projets de démonstration")[1]
     assert "Projets de démonstration : 0 créé(s), déjà présents." in db_access["second"]
-    assert _counts() == db_access["counts"]
-    assert db_access["counts"][0] == len(DEMO_FILES)
+    assert every_count() == db_access["counts"]
+    assert db_access["counts"]["projects.Project"] == len(DEMO_FILES)
 
 
 @pytest.mark.parametrize("department", ["38", "69", "63", "44", "21"])

@@ -4,11 +4,10 @@ services, and a second run changes nothing."""
 from __future__ import annotations
 
 from decimal import Decimal
-from io import StringIO
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 
 from audit.models import Event
 from contracts.models import Programming
@@ -16,27 +15,24 @@ from finance.balances import balances
 from finance.enums import EntryKind, EnvelopeLevel
 from finance.models import Envelope, LedgerEntry
 from projects.models import Project
+from tests.demo.seeding import every_count
 
 pytestmark = pytest.mark.django_db
 
 
-def seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+def test_seed_demo_twice_changes_nothing(db_access: dict[str, Any]) -> None:
+    counts = db_access["counts"]
+    assert counts["finance.LedgerEntry"] > 0
+    assert "0 écriture(s) ajoutée(s)" in db_access["second"]
+    assert every_count() == counts
+    assert (LedgerEntry.objects.count(), Envelope.objects.count(), Event.objects.count()) == (
+        counts["finance.LedgerEntry"],
+        counts["finance.Envelope"],
+        counts["audit.Event"],
+    )
 
 
-def test_seed_demo_twice_changes_nothing() -> None:
-    seed()
-    counts = (LedgerEntry.objects.count(), Envelope.objects.count(), Event.objects.count())
-    assert counts[0] > 0
-    output = seed()
-    assert "0 écriture(s) ajoutée(s)" in output
-    assert (LedgerEntry.objects.count(), Envelope.objects.count(), Event.objects.count()) == counts
-
-
-def test_demo_money_for_2021_and_2022() -> None:
-    seed()
+def test_demo_money_for_2021_and_2022(db_access: dict[str, Any]) -> None:
     national = Envelope.objects.filter(level=EnvelopeLevel.NATIONAL).select_related("campaign", "budget_line")
     opened = {
         (e.campaign.year, e.budget_line.code): b.received
