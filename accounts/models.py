@@ -36,6 +36,8 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField("adresse électronique", unique=True)
+    # Kept by `messaging.notifications` (F() updates), so the header shows it without a query.
+    unread_notifications = models.PositiveIntegerField("notifications non lues", default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

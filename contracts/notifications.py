@@ -19,8 +19,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.urls import reverse
 
 from accounts.enums import Role
 from accounts.models import User
@@ -35,6 +34,7 @@ from contracts.enums import (
 from contracts.models import AmendmentTransition, Contract, ContractTransition, ProgrammingTransition
 from core.formats import format_euros
 from finance.balances import commitment_totals
+from messaging.notifications import notify
 
 P, C, A = ProgrammingTransitionName, TransitionName, AmendmentTransitionName
 AGENTS, PREFECTS, DIAIR = "agents", "prefects", "diair"
@@ -63,25 +63,57 @@ AMENDMENT_RECIPIENTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def recipients(contract: Contract, groups: tuple[str, ...]) -> list[str]:
-    """The e-mail addresses of the active users of `groups` for this contract (`Contract.people`)."""
-    return sorted({user.email for user in contract.people(*groups)})
+# What each group is expected to do after a transition (none: told for information).
+EXPECTED: dict[tuple[str, str], str] = {
+    ("contract:" + C.RECORD_LETTER, PREFECTS): "accompagner la collectivité et ouvrir le diagnostic territorial.",
+    ("contract:" + C.START_DIAGNOSIS, AGENTS): "conduire le diagnostic territorial et l'enregistrer.",
+    ("contract:" + C.COMPLETE_DIAGNOSIS, AGENTS): "rédiger le contrat avec la préfecture et le faire signer.",
+    ("contract:" + C.SIGN, AGENTS): "présenter la programmation de la première année.",
+    ("contract:" + C.AMEND, PREFECTS): "instruire l'avenant et le faire signer.",
+    ("contract:" + C.DECLARE_WIDENING, PREFECTS): "accompagner l'élargissement du CTAIR en CTAI.",
+    (
+        "programming:" + P.PRESENT,
+        DIAIR,
+    ): "examiner chaque action, puis approuver la programmation ou demander des modifications.",
+    (
+        "programming:" + P.REQUEST_CHANGES,
+        AGENTS,
+    ): "modifier la programmation comme demandé, puis la présenter de nouveau.",
+    ("programming:" + P.APPROVE, PREFECTS): "engager les crédits de la programmation et verser l'avance.",
+    ("programming:" + P.COMMIT, AGENTS): "mettre en œuvre les actions, puis transmettre le bilan de l'année.",
+}
 
 
-def send_notification(to: list[str], title: str, state: str, extra: list[str], reason: str, reason_label: str) -> None:
-    """One e-mail « {title} : {state}. » with its extra lines and the reason, to `to` (none: nothing)."""
-    if not to:
-        return
-    lines = ["Bonjour,", "", f"{title} : {state}.", *extra]
-    if reason:
-        lines += ["", reason_label, reason]
-    lines += ["", "Retrouvez le dossier sur la plateforme Territoires d'intégration."]
-    send_mail(
-        subject=f"[Territoires d'intégration] {title} : {state}",
-        message="\n".join(lines),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=to,
-    )
+def send_notification(
+    contract: Contract,
+    groups: tuple[str, ...],
+    *,
+    about: str,
+    log: Any,
+    title: str,
+    state: str,
+    extra: list[str],
+    reason_label: str,
+    path: str,
+) -> None:
+    """Tell `groups` of `contract` « {title} : {state}. », with the extra lines, the reason, what each
+    group is expected to do (`EXPECTED[about:transition, group]`) and a link to `path`
+    (`messaging.notifications`; the key `about:log id` tells each person once)."""
+    lines = [f"{title} : {state}.", *extra]
+    if log.reason:
+        lines += ["", reason_label, log.reason]
+    told: set[int] = {log.actor_id} if log.actor_id else set()
+    for group in groups:
+        users = [user for user in contract.people(group) if user.pk not in told]
+        told.update(user.pk for user in users)
+        notify(
+            users,
+            key=f"{about}:{log.pk}",
+            subject=f"{title} : {state}",
+            lines=lines,
+            expected=EXPECTED.get((f"{about}:{log.transition}", group), ""),
+            path=path,
+        )
 
 
 def notify_contract_transition(transition_id: int) -> None:
@@ -103,7 +135,17 @@ def notify_contract_transition(transition_id: int) -> None:
             extra.append(f"Le CTAI qui sera signé à sa place est ouvert : « {widening} ».")
         else:
             extra.append("Le CTAIR en cours de négociation se poursuit en CTAI, ses étapes conservées.")
-    send_notification(recipients(contract, groups), str(contract), state, extra, log.reason, reason_label)
+    send_notification(
+        contract,
+        groups,
+        about="contract",
+        log=log,
+        title=str(contract),
+        state=state,
+        extra=extra,
+        reason_label=reason_label,
+        path=contract.get_absolute_url(),
+    )
 
 
 def notify_programming_transition(transition_id: int) -> None:
@@ -130,12 +172,15 @@ def notify_programming_transition(transition_id: int) -> None:
             f"{format_euros(_paid(programming))} versés en tout, le solde est payé."
         )
     send_notification(
-        recipients(contract, groups),
-        f"Programmation {programming.year} du CTAI de {contract.authority.name}",
-        ProgrammingState(log.target).label.lower(),
-        extra,
-        log.reason,
-        "Motif :" if log.transition in (P.REQUEST_CHANGES, P.CANCEL_COMMITMENT) else "Message :",
+        contract,
+        groups,
+        about="programming",
+        log=log,
+        title=f"Programmation {programming.year} du CTAI de {contract.authority.name}",
+        state=ProgrammingState(log.target).label.lower(),
+        extra=extra,
+        reason_label="Motif :" if log.transition in (P.REQUEST_CHANGES, P.CANCEL_COMMITMENT) else "Message :",
+        path=reverse("web:programming_detail", args=[programming.pk]),
     )
 
 
@@ -157,12 +202,15 @@ def notify_amendment_transition(transition_id: int) -> None:
     if amendment.signed_on:
         extra.append(f"Signé le {amendment.signed_on:%d/%m/%Y}.")
     send_notification(
-        recipients(amendment.contract, groups),
-        f"Avenant n° {amendment.number} — {amendment.contract}",
-        AmendmentState(log.target).label.lower(),
-        extra,
-        log.reason,
-        "Motif :",
+        amendment.contract,
+        groups,
+        about="amendment",
+        log=log,
+        title=f"Avenant n° {amendment.number} — {amendment.contract}",
+        state=AmendmentState(log.target).label.lower(),
+        extra=extra,
+        reason_label="Motif :",
+        path=amendment.contract.get_absolute_url(),
     )
 
 
@@ -176,19 +224,30 @@ def notify_application(application_id: int, event: str) -> None:
     )
     call = application.call
     if event == "submitted":
-        to = recipients(call.contract, (AGENTS,))
+        users = list(call.contract.people(AGENTS))
         title = f"Appel à projets « {call.title} »"
         state = f"nouvelle candidature de {application.operator.name}"
-        extra = [f"Action proposée : {application.title} ({format_euros(application.requested_amount)} demandés)."]
+        lines = [f"Action proposée : {application.title} ({format_euros(application.requested_amount)} demandés)."]
+        expected = "étudier la candidature, la noter, puis la retenir ou non."
+        path = reverse("web:call_application", args=[application.pk])
     else:
-        to = sorted(
+        users = list(
             User.objects.filter(
                 is_active=True, memberships__role=Role.OPERATOR, memberships__operator_id=application.operator_id
-            )
-            .values_list("email", flat=True)
-            .distinct()
+            ).distinct()
         )
         title = f"Votre candidature « {application.title} »"
         state = "retenue" if event == "selected" else "non retenue"
-        extra = [f"Appel à projets « {call.title} » de {call.authority}."]
-    send_notification(to, title, state, extra, "", "")
+        lines = [f"Appel à projets « {call.title} » de {call.authority}."]
+        expected = (
+            "" if event != "selected" else "préparer l'action avec la collectivité, qui l'inscrit à sa programmation."
+        )
+        path = reverse("web:call_my_applications")
+    notify(
+        users,
+        key=f"application:{application.pk}:{event}",
+        subject=f"{title} : {state}",
+        lines=[f"{title} : {state}.", *lines],
+        expected=expected,
+        path=path,
+    )

@@ -22,7 +22,8 @@ from accounts.enums import Role
 from audit.services import record_event
 from contracts.enums import ContractState
 from contracts.models import Action, Contract, SteeringCommittee
-from contracts.notifications import AGENTS, PREFECTS, recipients, send_notification
+from contracts.notifications import AGENTS, PREFECTS
+from messaging.notifications import notify
 
 STEERED_STATES = (ContractState.SIGNED, ContractState.ENDED)
 
@@ -48,13 +49,16 @@ def notify_committee(committee_id: int) -> None:
         pk=committee_id
     )
     contract = committee.contract
-    send_notification(
-        recipients(contract, (AGENTS, PREFECTS)),
-        f"{contract} — comité de pilotage du {committee.held_on:%d/%m/%Y}",
-        "compte rendu disponible",
-        [],
-        committee.decisions,
-        "Décisions :",
+    title = f"{contract} — comité de pilotage du {committee.held_on:%d/%m/%Y}"
+    lines = [f"{title} : compte rendu disponible."]
+    if committee.decisions:
+        lines += ["", "Décisions :", committee.decisions]
+    notify(
+        list(contract.people(AGENTS, PREFECTS)),
+        key=f"committee:{committee.pk}",
+        subject=f"{title} : compte rendu disponible",
+        lines=lines,
+        path=contract.get_absolute_url(),
     )
 
 

@@ -89,3 +89,63 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"Message de {self.author} du {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about; each user chooses, per kind, immediate e-mails or a daily digest."""
+
+    STEP = "step", "Étapes des dossiers (dépôt, avis, décisions, crédits)"
+    MESSAGE = "message", "Messages et notes sur les dossiers"
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", "Un courriel à chaque fois"
+    DIGEST = "digest", "Un résumé quotidien"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """What the platform told one person (shown on their « Notifications » page, e-mailed at once or
+    in the daily digest). `key` makes telling idempotent: the same event tells the same person once."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name="destinataire"
+    )
+    kind = models.CharField("nature", max_length=20, choices=NotificationKind.choices)
+    key = models.CharField("clé", max_length=120)
+    subject = models.CharField("objet", max_length=250)
+    body = models.TextField("texte")
+    path = models.CharField("page", max_length=300, blank=True, default="")
+    created_at = models.DateTimeField("créée le", auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField("lue le", null=True, blank=True)
+    emailed_at = models.DateTimeField("envoyée par courriel le", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "notification"
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class NotificationSetting(models.Model):
+    """A person's choice for one kind of notification (none recorded: immediate e-mails)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("nature", max_length=20, choices=NotificationKind.choices)
+    delivery = models.CharField("envoi", max_length=20, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+
+    class Meta:
+        verbose_name = "réglage des notifications"
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_setting_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} : {self.get_kind_display()} — {self.get_delivery_display()}"

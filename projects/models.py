@@ -21,6 +21,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
@@ -236,6 +237,9 @@ class Project(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return self.reference or self.title or f"PTAI n° {self.pk}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("web:project_detail", args=[self.pk])
+
     @property
     def year(self) -> int:
         return self.campaign.year
@@ -243,6 +247,29 @@ class Project(FSMModelMixin, models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in (S.DRAFT, S.CORRECTION_REQUESTED)
+
+    def people(self, *groups: str) -> Any:
+        """The active users of `groups` for this file — who its e-mails tell: "agents" (of the lead
+        collectivité), "instructors" (of its département), "prefects" (of its département or
+        région), "authorising" (the préfets and the instructeurs holding their signing delegation),
+        "ministry"."""
+        from accounts.enums import Role
+        from accounts.models import User
+
+        department = Q(memberships__department_id=self.department_id)
+        conditions = {
+            "agents": Q(memberships__role=Role.AGENT, memberships__authority_id=self.lead_authority_id),
+            "instructors": Q(memberships__role=Role.INSTRUCTOR) & department,
+            "prefects": Q(memberships__role=Role.PREFECT)
+            & (department | Q(memberships__region_id=self.department.region_id)),
+            "delegates": Q(memberships__role=Role.INSTRUCTOR, memberships__signing_delegation=True) & department,
+            "ministry": Q(memberships__role=Role.MINISTRY),
+        }
+        condition = Q(pk__in=[])
+        for group in groups:
+            for name in ("prefects", "delegates") if group == "authorising" else (group,):
+                condition |= conditions[name]
+        return User.objects.filter(condition, is_active=True).distinct().order_by("pk")
 
     def compute_requested_amount(self) -> Decimal:
         """The total of the State request lines (exact Decimal, summed in Python)."""

@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.enums import Role
 from audit.services import record_event
 from core.formats import format_euros
+from core.labels import field_label
 from finance.balances import to_cents
 from finance.models import Envelope
 from finance.services import (
@@ -159,11 +160,6 @@ def _lock_editable(project: Project, user: Any) -> Project:
 
 
 @transaction.atomic
-def _field_label(name: str) -> str:
-    """The French name of a PTAI field, as the timeline says what changed."""
-    return str(Project._meta.get_field(name).verbose_name)
-
-
 def update_draft(
     *,
     user: Any,
@@ -196,7 +192,7 @@ def update_draft(
     if partners is not None:
         changed.append("partners")
     if changed:
-        labels = sorted(_field_label(name) for name in changed)
+        labels = sorted(field_label(Project, name) for name in changed)
         record_event(actor=user, verb="projects.draft_updated", target=locked, details={"champs": labels})
     return locked
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from audit.services import record_event
+from core.labels import field_label
 from core.text import search_key
 from referential.enums import AuthorityKind, EpciNature
 from referential.models import (
@@ -294,9 +295,7 @@ def _sync_authority_rows(
             actor=None,
             verb="referential.authority_updated",
             target=obj,
-            details={
-                str(Authority._meta.get_field(f).verbose_name): f"{old} → {new}" for f, (old, new) in changes.items()
-            },
+            details={field_label(Authority, f): f"{old} → {new}" for f, (old, new) in changes.items()},
         )
     for obj in to_create:
         report.created[f"collectivité {obj.kind}"] += 1

@@ -26,6 +26,7 @@ def nav_items_for(user: Any) -> list[tuple[str, str]]:
         items.append(("Appels à projets", reverse("web:call_manage")))
     elif user.has_role(Role.OPERATOR):
         items.append(("Appels à projets", reverse("web:call_list")))
+        items.append(("Mes candidatures", reverse("web:call_my_applications")))
     if user.has_role(*STATE_ROLES) or user.has_role(Role.AGENT):
         items.append(("Départements", reverse("web:department_list")))
     if user.has_role(*STATE_ROLES):

@@ -42,6 +42,7 @@ from programme.errors import TransitionError
 from programme.models import BudgetLine, Priority
 from tests.contracts.conftest import SIGN_DATA, campaign, make_contract
 from tests.factories import isere, make_user
+from tests.mail import links, recipients
 
 pytestmark = pytest.mark.django_db
 
@@ -617,10 +618,14 @@ def test_each_step_tells_the_next_actor_by_e_mail_after_the_commit(
         data = REPORT if name == "close" else {}
         with django_capture_on_commit_callbacks(execute=True):
             prepared = apply_transition(programming=prepared, name=name, user=people[actor], reason=reason, **data)
-        assert len(mailoutbox) == 1, name
-        assert set(mailoutbox[0].to) == {people[p].email for p in told}, name
-        assert "Programmation 2022 du CTAI de Grenoble-Alpes-Métropole" in mailoutbox[0].subject
-        assert says in mailoutbox[0].subject + mailoutbox[0].body, name
+        assert recipients(mailoutbox) == {people[p].email for p in told}, name
+        page = f"http://testserver/programmations/{prepared.pk}/"
+        for mail in mailoutbox:
+            assert "Programmation 2022 du CTAI de Grenoble-Alpes-Métropole" in mail.subject
+            assert says in mail.subject + mail.body, name
+            assert links(mail)[0] == page, name  # issue 10: the e-mail leads to the page
+        if name in ("present", "request_changes"):
+            assert all("Ce qui est attendu de vous :" in mail.body for mail in mailoutbox), name
 
 
 def test_no_e_mail_leaves_for_a_refused_transition(people, prepared, mailoutbox, django_capture_on_commit_callbacks):

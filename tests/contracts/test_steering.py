@@ -18,6 +18,7 @@ from contracts.steering import record_committee
 from tests.contracts.conftest import campaign, make_contract
 from tests.contracts.test_programming import housing, language, signed_contract
 from tests.factories import metropole_de_lyon
+from tests.mail import recipients
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_f23_the_diair_records_a_committee_and_retains_the_biggest_action_for_ev
     assert list(committee.evaluated_actions.all()) == [big]
     event = Event.objects.get(verb="contracts.committee_recorded")
     assert event.details["évaluation approfondie"] == big.title
-    assert set(mailoutbox[0].to) == {people["agent_own"].email, people["prefect_own"].email}
+    assert recipients(mailoutbox) == {people["agent_own"].email, people["prefect_own"].email}
     assert "comité de pilotage du 15/11/2022" in mailoutbox[0].subject
 
 

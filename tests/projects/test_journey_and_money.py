@@ -149,12 +149,27 @@ def test_f30_f38_journey_from_draft_to_closed_through_the_services(
     assert balance(envelope.pk).available == euros(0)
     assert balance(national.pk).available == euros(60000)
     assert {d.kind for d in Document.objects.for_target(project)} == {"decision-attributive", "lettre-notification"}
-    assert [m.subject for m in mailoutbox] == [
-        "[Territoires d'intégration] PTAI-2021-38-0001 : validé par le ministère",
-        "[Territoires d'intégration] PTAI-2021-38-0001 : crédits délégués",
-        "[Territoires d'intégration] PTAI-2021-38-0001 : engagé",
+    # Issue 10: each step tells the next actor, and the collectivité of each decision, with a link.
+    by_email = {user.email: name for name, user in people.items()}
+    told: dict[str, list[str]] = {}
+    for mail in mailoutbox:
+        (address,) = mail.to
+        told.setdefault(by_email.get(address, address), []).append(mail.subject.split(" : ", 1)[1])
+        assert f"http://testserver/ptai/{project.pk}/" in mail.body
+    assert told["instructor_isere"] == ["ptai déposé"]
+    assert told["agent_lead"] == [
+        "instruction commencée",
+        "validé par le préfet et transmis au ministère",
+        "validé par le ministère",
+        "crédits délégués au département par le ministère",
+        "crédits engagés par le préfet et avance versée",
     ]
-    assert mailoutbox[0].to == [agent.email]
+    assert told["prefect_isere"] == [
+        "avis d'instruction rendu",
+        "validé par le ministère",
+        "crédits délégués au département par le ministère",
+    ]
+    assert "Ce qui est attendu de vous : engager les crédits délégués" in mailoutbox[-3].body + mailoutbox[-4].body
 
     project = apply_transition(project=project, name="close", user=people["prefect_isere"])
     assert project.state == S.CLOSED

@@ -14,6 +14,7 @@ from programme import services
 from programme.enums import SIGNATORY_CHOICES
 from programme.models import Campaign, Domain, Priority
 from programme.rules import RULES
+from web.context_processors import STATE_ROLES
 from web.forms.programme import CampaignForm, DomainForm, PriorityForm
 from web.views.accounts import _require
 
@@ -39,6 +40,8 @@ def campaign_detail(request: HttpRequest, year: int) -> HttpResponse:
         "signatories": [SIGNATORY_LABELS.get(code, code) for code in sorted(campaign.signatory_natures)],
         "rules": RULES,
         "can_manage": services.can_manage_programme(request.user),
+        # A State-only detail: the rule ids the API answers with.
+        "show_rule_ids": request.user.has_role(*STATE_ROLES),
         "events": Event.objects.for_target(campaign).timeline()[:50],
     }
     return render(request, "web/programme/campaign_detail.html", context)
