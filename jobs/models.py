@@ -49,7 +49,7 @@ class OutgoingEmail(models.Model):
 
 class WorkerHeartbeat(models.Model):
     worker_id = models.CharField("travailleur", max_length=64, unique=True)
-    hostname = models.CharField("machine", max_length=255, blank=True)
+    hostname = models.CharField("machine et processus", max_length=255, blank=True)
     started_at = models.DateTimeField("démarré le", auto_now_add=True)
     last_seen = models.DateTimeField("vu le", db_index=True)
 

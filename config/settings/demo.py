@@ -6,7 +6,7 @@ worker. Only HTTPS and the secrets differ from production (config/settings/prod.
 """
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import INSTALLED_APPS, MIDDLEWARE
+from config.settings.base import BASE_DIR, INSTALLED_APPS, LOGGING, MIDDLEWARE
 from config.settings.env import env_list
 
 DEBUG = False
@@ -17,3 +17,14 @@ MIDDLEWARE = [*MIDDLEWARE[: _security + 1], "whitenoise.middleware.WhiteNoiseMid
 # Served from the apps' static folders, no collectstatic step (production collects and hashes).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
+STATIC_ROOT = None
+
+# E-mails are written as files (one per message) in var/emails/, where `make demo` says to look.
+MAILERS = {
+    "default": {"BACKEND": "jobs.mail.OutboxEmailBackend"},
+    "delivery": {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(BASE_DIR / "var" / "emails")},
+    },
+}
+LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]

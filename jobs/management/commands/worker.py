@@ -10,6 +10,7 @@ Run as many as the queue needs, on as many machines: they share the queue throug
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 from typing import Any
@@ -27,7 +28,7 @@ HEARTBEAT_SECONDS = 5
 
 def beat(worker_id: str) -> None:
     WorkerHeartbeat.objects.update_or_create(
-        worker_id=worker_id, defaults={"last_seen": timezone.now(), "hostname": socket.gethostname()[:255]}
+        worker_id=worker_id, defaults={"last_seen": timezone.now(), "hostname": f"{socket.gethostname()}:{os.getpid()}"[:255]}
     )
 
 
