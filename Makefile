@@ -74,6 +74,10 @@ test: install browser-deps
 test-fast: install
 	$(UV) run --frozen pytest -m "not browser"
 
+# The platform in service on PostgreSQL (DATABASE_URL): two gunicorn + one worker from the Procfile.
+test-service: install
+	$(UV) run --frozen pytest -m service tests/service
+
 quality: install
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen ruff check .

@@ -28,7 +28,8 @@ HEARTBEAT_SECONDS = 5
 
 def beat(worker_id: str) -> None:
     WorkerHeartbeat.objects.update_or_create(
-        worker_id=worker_id, defaults={"last_seen": timezone.now(), "hostname": f"{socket.gethostname()}:{os.getpid()}"[:255]}
+        worker_id=worker_id,
+        defaults={"last_seen": timezone.now(), "hostname": f"{socket.gethostname()}:{os.getpid()}"[:255]},
     )
 
 
