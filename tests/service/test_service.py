@@ -213,8 +213,14 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     platform.smtp.down()
 
 
-DOCS = "from documents.models import Document; from projects.models import Project; p = Project.objects.get(pk={pk}); print(Document.objects.for_target(p).count())"
-SENT = "from jobs.models import OutgoingEmail; print(OutgoingEmail.objects.filter(status='sent', subject__contains='{ref}').count())"
+DOCS = (
+    "from documents.models import Document; from projects.models import Project; "
+    "print(Document.objects.for_target(Project.objects.get(pk={pk})).count())"
+)
+SENT = (
+    "from jobs.models import OutgoingEmail; "
+    "print(OutgoingEmail.objects.filter(status='sent', subject__contains='{ref}').count())"
+)
 
 
 def walk_on_two_instances(platform: Platform, case: dict[str, Any]) -> tuple[int, int]:
@@ -263,7 +269,8 @@ def test_when_smtp_is_down_every_transition_succeeds_and_the_emails_go_when_it_i
         platform.wait_for(DOCS.format(pk=case["project"]), "2")
         platform.wait_for(
             "from jobs.models import OutgoingEmail; "
-            f"print(OutgoingEmail.objects.filter(status='pending', attempts__gte=1, subject__contains='{ref}').count())",
+            "print(OutgoingEmail.objects.filter(status='pending', attempts__gte=1, "
+            f"subject__contains='{ref}').count())",
             "3",
         )
         assert not any(ref in message for message in platform.smtp.messages)
