@@ -10,6 +10,13 @@ from programme.models import Campaign
 from tests.projects.conftest import PERSONAS, make_persona, national_credits
 from tests.projects.factories import ProjectFactory
 
+from accounts.models import User
+from tests.factories import OperatorFactory, UserFactory
+
+# Each run is a new process (factory sequences restart): carry on after what earlier runs created.
+offset = User.objects.count() + 1
+for factory in (UserFactory, OperatorFactory, ProjectFactory):
+    factory.reset_sequence(offset * 100)
 people = {name: make_persona(name) for name in PERSONAS}
 campaign = Campaign.objects.get(year=2021)
 for code, amount in ((BudgetLineCode.NEWCOMERS, "100000"), (BudgetLineCode.REFUGEES, "60000")):
