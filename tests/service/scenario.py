@@ -5,13 +5,12 @@ import json
 
 from rest_framework.authtoken.models import Token
 
+from accounts.models import User
 from programme.enums import BudgetLineCode
 from programme.models import Campaign
+from tests.factories import OperatorFactory, UserFactory
 from tests.projects.conftest import PERSONAS, make_persona, national_credits
 from tests.projects.factories import ProjectFactory
-
-from accounts.models import User
-from tests.factories import OperatorFactory, UserFactory
 
 # Each run is a new process (factory sequences restart): carry on after what earlier runs created.
 offset = User.objects.count() + 1
