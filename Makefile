@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install demo db serve test test-fast quality format browser-deps pdf-deps bench clean
+.PHONY: help install demo db serve test test-fast test-service quality format browser-deps pdf-deps bench clean
 
 help:
 	@echo "make demo     installe tout, prépare la base SQLite et sert le site sur http://$(HOST):$(PORT)"
@@ -42,11 +42,23 @@ db: install
 	$(MANAGE) import_referential
 	$(MANAGE) seed_demo
 
+# The site as production serves it (DEBUG off, gunicorn, WhiteNoise) with its task worker and
+# scheduler (Procfile.demo, run by honcho): Ctrl-C stops them all.
 demo: db
 	@echo ""
-	@echo "Site : http://$(HOST):$(PORT)  (Ctrl-C pour arrêter)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@echo "  Territoires d'intégration : http://$(HOST):$(PORT)"
+	@echo "  Comptes (mot de passe : territoires-demo-2026) :"
+	@echo "    agent.grenoble@demo.territoires-integration.fr      agent de collectivité"
+	@echo "    instructeur.isere@demo.territoires-integration.fr   instructeur"
+	@echo "    prefet.isere@demo.territoires-integration.fr        préfet"
+	@echo "    admin@demo.territoires-integration.fr               administrateur (aussi /django-admin/)"
+	@echo "  Tous les comptes : README.md, « Demo accounts ». E-mails envoyés : var/emails/"
+	@echo "  Ctrl-C pour arrêter le site et son worker."
+	@echo ""
+	@DJANGO_SETTINGS_MODULE=config.settings.demo DEMO_HOST=$(HOST) DEMO_PORT=$(PORT) \
+		.venv/bin/honcho --no-colour -f Procfile.demo start
 
+# Developer mode: runserver, DEBUG on, tasks run in the web process (no worker needed).
 serve: install
 	$(MANAGE) runserver $(HOST):$(PORT)
 
@@ -61,6 +73,10 @@ test: install browser-deps
 
 test-fast: install
 	$(UV) run --frozen pytest -m "not browser"
+
+# The platform in service on PostgreSQL (DATABASE_URL): two gunicorn + one worker from the Procfile.
+test-service: install
+	$(UV) run --frozen pytest -m service tests/service
 
 quality: install
 	$(UV) run --frozen ruff format --check .

@@ -4,10 +4,11 @@ from django.urls import include, path
 
 from web.forms.accounts import LoginForm
 from web.views.accounts import invitation_accept
-from web.views.health import healthz
+from web.views.health import healthz, readyz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),

@@ -3,19 +3,32 @@ demo, imports): the letters it produces and the e-mails it sends.
 
 `services.apply_transition` enqueues `after_transition` with `transaction.on_commit`: nothing is
 generated or sent for a transition that was rolled back, and a failure here never undoes it.
+
+Idempotent, as every task (a failed task is run again, `jobs.tasks.recover_tasks`): the letters are
+generated only if the transition has none yet, and the e-mails written again by a second run carry
+the same keys in the outbox (`jobs.mail`), so they leave once.
 """
 
 from __future__ import annotations
 
 from django.tasks import task
 
+from documents.models import Document
 from projects.documents import documents_for
 from projects.models import ProjectTransition
 from projects.notifications import notify_transition
+
+GENERATED_KINDS = ("decision-attributive", "lettre-notification", "lettre-refus")
 
 
 @task
 def after_transition(transition_id: int) -> None:
     log = ProjectTransition.objects.select_related("project", "actor").get(pk=transition_id)
-    documents_for(log.project, log.transition, log.actor)
+    already = (
+        Document.objects.for_target(log.project)
+        .filter(kind__in=GENERATED_KINDS, created_at__gte=log.created_at)
+        .exists()
+    )
+    if not already:
+        documents_for(log.project, log.transition, log.actor)
     notify_transition(transition_id)

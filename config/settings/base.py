@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config.settings.env import env_bool, env_int, env_str
@@ -34,8 +35,11 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks_db",
+    "crontask",
     # Domain apps (ground floor first, see docs/ARCHITECTURE.md).
     "core",
+    "jobs",
     "referential",
     "accounts",
     "audit",
@@ -48,10 +52,11 @@ INSTALLED_APPS = [
     # Doors.
     "web",
     "api",
-    "demo",
 ]
+# The demo app (`seed_demo`) is added by the dev, demo and test settings only, never in production.
 
 MIDDLEWARE = [
+    "jobs.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "jobs.middleware.BodySizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -92,12 +98,21 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A dropped connection kept by CONN_MAX_AGE is noticed before a request uses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's SQLite: WAL (readers never wait for the writer), writers wait up to 20 s for the lock.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast: no statement runs longer, no lock is waited for longer (milliseconds; 0 = no limit).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 30_000)}"
+        f" -c lock_timeout={env_int('DB_LOCK_TIMEOUT_MS', 10_000)}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -133,16 +148,65 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "build" / "static"
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "build" / "media")))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
-# E-mails are printed on the console unless a deployment configures SMTP (see prod.py).
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# Documents go through Django's storage API: a local folder (MEDIA_ROOT, outside the code) by
+# default, an S3-compatible bucket when STORAGE_BACKEND=s3 (django-storages). Downloads always go
+# through the scope-checking views, which stream the file (no public URL of the bucket is shown).
+STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")
+if STORAGE_BACKEND == "s3":
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("S3_REGION", "") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", "") or None,
+            "location": env_str("S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env_int("S3_URL_EXPIRE_SECONDS", 60),
+            "file_overwrite": False,
+            "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+        },
+    }
+elif STORAGE_BACKEND == "local":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND={STORAGE_BACKEND!r}: expected local or s3.")
+STORAGES = {
+    "default": DEFAULT_STORAGE,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Bounded requests: a body over REQUEST_MAX_BYTES is refused with a French 413 before it is read
+# (jobs.middleware); form fields and JSON bodies are also bounded by Django's own limits.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 12 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# The longest free text a form or the API accepts where the field sets no limit of its own.
+TEXT_MAX_LENGTH = env_int("TEXT_MAX_LENGTH", 20_000)
+
+# send_mail() writes to the outbox (jobs.mail); a task delivers through the "delivery" mailer:
+# printed on the console unless a deployment configures SMTP (see prod.py).
+MAILERS = {
+    "default": {"BACKEND": "jobs.mail.OutboxEmailBackend"},
+    "delivery": {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
+}
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 10)
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Territoires d'intégration <ne-pas-repondre@territoires-integration.gouv.fr>"
 )
-# Work done after a transition is committed (generated letters, e-mails): Django's tasks framework.
-# Run at once, in the process that enqueues them (after the commit), until a worker takes them.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Work done off the request (generated letters, e-mails, large exports): Django's tasks framework
+# with the database backend (django-tasks-db). `manage.py worker` processes (as many as needed,
+# on as many machines) share the queue; `manage.py crontask` (one) enqueues the scheduled jobs.
+# A failed task is enqueued again with backoff up to TASK_MAX_ATTEMPTS times (jobs.tasks).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
+RETRY_BACKOFF_SECONDS = env_int("RETRY_BACKOFF_SECONDS", 60)
+# /healthz answers 503 when tasks wait and no worker has written its heartbeat for this long.
+WORKER_LOST_AFTER_SECONDS = env_int("WORKER_LOST_AFTER_SECONDS", 60)
 
 # Absolute address used in e-mails (invitation links).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
@@ -173,15 +237,46 @@ SESSION_COOKIE_HTTPONLY = True
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# Logs: one JSON line per record on stderr when LOG_FORMAT=json (production), plain text otherwise.
+# jobs.middleware logs one line per request (user id, path, status, duration, query count) on
+# "jobs.request"; jobs.signals one per task on "jobs.task".
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # django-axes logs every log-in check at INFO; keep its warnings (lockouts) only. The tasks
-    # framework logs each task's start and end at INFO; keep its failures (warnings and errors).
-    "loggers": {"axes": {"level": "WARNING"}, "django.tasks": {"level": "WARNING"}},
+    # framework logs each task's start and end at INFO; jobs.task says the same in one line.
+    # django.request would repeat each 4xx that jobs.request already logged.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
+        "apscheduler": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+    },
 }
+
+# Error reporting to Sentry (or a compatible service) only when a DSN is configured.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+    )
 
 
 # django-dsfr: mark optional fields "(facultatif)" rather than required ones, as the DSFR now

@@ -1,6 +1,10 @@
-"""Local development and the one-command demo (SQLite by default)."""
+"""Local development (`make serve`): DEBUG on, tasks run at once in the web process (no worker needed)."""
 
 from config.settings.base import *  # noqa: F403
+from config.settings.base import INSTALLED_APPS
 from config.settings.env import env_bool
 
 DEBUG = env_bool("DEBUG", True)
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
+# Developer mode: letters and e-mails are produced in the process that commits the transition.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

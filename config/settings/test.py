@@ -1,7 +1,7 @@
 """Test settings: fast hashing, e-mails kept in memory, undefined template variables fail."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, TEMPLATES
+from config.settings.base import BASE_DIR, INSTALLED_APPS, LOGGING, TEMPLATES
 
 
 class InvalidTemplateVariable(str):
@@ -12,8 +12,14 @@ class InvalidTemplateVariable(str):
 
 
 DEBUG = False
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
+# Tasks run at once, after the commit, in the test's process (tests/service runs the real worker).
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+MAILERS = {
+    "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+}
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")  # type: ignore[index]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
@@ -23,3 +29,7 @@ STORAGES = {
 # seed_demo writes the demo API tokens here in tests, not into the work tree's var/.
 DEMO_TOKENS_FILE = BASE_DIR / "build" / "test-demo-tokens.json"
 SITE_URL = "http://testserver"  # the links of the e-mails resolve with the test client
+
+# One line per request and per task is for production logs, not for the test report.
+LOGGING["loggers"]["jobs.request"] = {"level": "WARNING"}  # type: ignore[index]
+LOGGING["loggers"]["jobs.task"] = {"level": "WARNING"}  # type: ignore[index]

@@ -7,17 +7,16 @@ pytestmark = pytest.mark.django_db
 def test_healthz_reports_database_and_referential_counts(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {
-        "status": "ok",
-        "database": "ok",
-        "referential": {
-            "vintage": "2026",
-            "regions": 18,
-            "departements": 101,
-            "communes": 34_875,
-            "epci": 1_255,
-            "ept": 11,
-        },
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+    assert body["referential"] == {
+        "vintage": "2026",
+        "regions": 18,
+        "departements": 101,
+        "communes": 34_875,
+        "epci": 1_255,
+        "ept": 11,
     }
 
 
