@@ -22,3 +22,7 @@ STORAGES = {
 
 # seed_demo writes the demo API tokens here in tests, not into the work tree's var/.
 DEMO_TOKENS_FILE = BASE_DIR / "build" / "test-demo-tokens.json"
+
+# Deliberate: most tests log in with force_login or a password for pages, not for the second
+# factor. tests/web/test_second_factor.py turns it back on and proves the real flow.
+SECOND_FACTOR_REQUIRED = False
