@@ -128,4 +128,4 @@ def test_proconnect_is_absent_while_not_configured(client: Client, settings: Any
 
 
 def test_the_login_page_offers_proconnect_when_configured(client: Client, proconnect: str) -> None:
-    assert "S’identifier avec" in client.get(reverse("login")).content.decode()
+    assert "fr-connect__brand" in client.get(reverse("login")).content.decode()
