@@ -13,7 +13,7 @@ PORT ?= 8000
 help:
 	@echo "make demo     installe tout, prépare la base SQLite et sert le site sur http://$(HOST):$(PORT)"
 	@echo "make test     installe ce qui manque et lance toute la suite de tests"
-	@echo "make quality  ruff, djlint, migrations à jour, mypy"
+	@echo "make quality  ruff, djlint, migrations à jour, mypy, pip-audit"
 	@echo "make bench    mesures : import du référentiel, recherche, pages (build/bench/results.json)"
 
 $(UV):
@@ -84,6 +84,7 @@ quality: install
 	$(UV) run --frozen djlint --check --lint web/templates accounts/templates documents/templates api/templates messaging/templates
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	$(UV) run --frozen mypy
+	$(UV) run --frozen pip-audit --progress-spinner off
 
 format: install
 	$(UV) run --frozen ruff format .

@@ -92,6 +92,13 @@ VERB_LABELS: dict[str, str] = {
     "admin.added": "Créé dans l'administration Django",
     "admin.changed": "Modifié dans l'administration Django",
     "admin.deleted": "Supprimé dans l'administration Django",
+    "identity.second_factor_enrolled": "Application d'authentification enregistrée",
+    "identity.recovery_code_used": "Code de secours utilisé",
+    "identity.password_changed": "Mot de passe changé",
+    "identity.password_reset": "Mot de passe réinitialisé par courriel",
+    "identity.proconnect_linked": "Compte relié à ProConnect",
+    "identity.proconnect_refused": "Connexion ProConnect refusée",
+    "identity.purged": "Données expirées purgées",
 }
 
 

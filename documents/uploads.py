@@ -34,6 +34,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT = "text/plain"
 CSV = "text/csv"
 
+# The extensions a stored file may keep for each detected type; the first is given when the name's
+# own extension does not match (a text named `page.html` is kept as `page.html.txt`, so that no
+# browser or desktop ever opens it as a page).
+EXTENSIONS = {
+    PDF: (".pdf",),
+    PNG: (".png",),
+    JPEG: (".jpg", ".jpeg"),
+    ODT: (".odt",),
+    ODS: (".ods",),
+    DOCX: (".docx",),
+    XLSX: (".xlsx",),
+    TEXT: (".txt",),
+    CSV: (".csv",),
+}
+
 _ODF_MIMETYPES = {ODT: ODT, ODS: ODS}
 _OOXML_MAIN_PARTS = {
     b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": DOCX,
@@ -71,6 +86,14 @@ def clean_name(name: str | None) -> str:
         stem, dot, ext = base.rpartition(".")
         base = f"{stem[: 254 - len(ext)]}.{ext}" if dot and len(ext) < 20 else base[:255]
     return base
+
+
+def name_for_type(name: str, content_type: str) -> str:
+    """`name` with an extension that matches the detected `content_type` (appended when it does not)."""
+    allowed = EXTENSIONS[content_type]
+    if name.lower().endswith(allowed):
+        return name
+    return clean_name(name + allowed[0])
 
 
 def _office_type(stream: IO[bytes]) -> str | None:
@@ -146,4 +169,6 @@ def inspect_upload(uploaded_file: File[bytes], *, limit: int | None = None) -> I
     uploaded_file.seek(0)
     if content_type is None:
         raise ValidationError(REFUSED_TYPE_MESSAGE, code="file_type")
-    return InspectedFile(content_type=content_type, size=size, sha256=digest.hexdigest(), original_name=name)
+    return InspectedFile(
+        content_type=content_type, size=size, sha256=digest.hexdigest(), original_name=name_for_type(name, content_type)
+    )

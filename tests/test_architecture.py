@@ -13,6 +13,7 @@ ALLOWED = {
     "audit": {"core"},
     "referential": {"core", "audit"},
     "accounts": {"core", "audit", "referential"},
+    "identity": {"core", "audit", "referential", "accounts"},
     "programme": {"core", "audit", "referential", "accounts"},
     "finance": {"core", "audit", "referential", "accounts", "programme"},
     "documents": {"core", "audit", "referential", "accounts", "programme", "finance"},

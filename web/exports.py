@@ -7,6 +7,13 @@ XLSX: a write-only workbook (rows are written as they come, never held in memory
 anonymous temporary file, then streamed; amounts are numbers, dates are dates.
 
 The rows come from a generator the caller builds over `queryset.iterator(chunk_size=…)`.
+
+Formula neutralisation (this module is the one place exports are written): a text cell that a
+spreadsheet would read as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage
+return, e.g. a title `=HYPERLINK("http://…")` typed by a user) is written as text: in CSV with a
+leading apostrophe (the OWASP recommendation, which spreadsheets read as "this is text"); in XLSX
+as a string cell, never a formula cell. Numbers and dates are not text: a negative amount stays a
+number.
 """
 
 from __future__ import annotations
@@ -32,6 +39,19 @@ class _Echo:
         return value
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(text: str) -> bool:
+    """Would a spreadsheet read this text as a formula (or a DDE call)?"""
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+def neutralise(text: str) -> str:
+    """The text as a spreadsheet shows it, never evaluated: formula-like text gets a leading apostrophe."""
+    return "'" + text if is_formula_like(text) else text
+
+
 def csv_cell(value: Cell) -> str:
     if value is None:
         return ""
@@ -45,7 +65,9 @@ def csv_cell(value: Cell) -> str:
         )
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return neutralise(str(value))
 
 
 def _csv_lines(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[str]:
@@ -61,9 +83,16 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[C
     return response
 
 
-def _xlsx_cell(value: Cell) -> Any:
+def _xlsx_cell(sheet: Any, value: Cell) -> Any:
     if isinstance(value, datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
+    if isinstance(value, str) and is_formula_like(value):
+        from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+
+        # openpyxl turns any text starting with "=" into a formula cell: force a string cell.
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
     return value
 
 
@@ -74,9 +103,9 @@ def xlsx_response(
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(list(header))
+    sheet.append([_xlsx_cell(sheet, value) for value in header])
     for row in rows:
-        sheet.append([_xlsx_cell(value) for value in row])
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     # An anonymous temporary file: removed by the system once the response has closed it.
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     workbook.save(output)

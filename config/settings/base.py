@@ -37,12 +37,17 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks_db",
     "crontask",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     # Domain apps (ground floor first, see docs/ARCHITECTURE.md).
     "core",
     "jobs",
     "referential",
     "accounts",
     "audit",
+    "identity",
     "programme",
     "finance",
     "documents",
@@ -63,7 +68,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "identity.sessions.SessionRulesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -117,9 +124,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-# Pluggable: a ProConnect (OpenID Connect) backend is added beside ModelBackend later.
 # django-axes comes first: it refuses log-ins while an e-mail + IP address pair is locked out.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# ProConnect (OpenID Connect) beside the password (identity.proconnect).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "identity.proconnect.ProConnectBackend",
+]
 # Login throttling: 5 failures for one e-mail from one IP address lock that pair for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
@@ -132,9 +143,56 @@ AXES_USERNAME_FORM_FIELD = "username"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's 20 000 common passwords plus a French list, also when followed by digits (identity.passwords).
+    {"NAME": "identity.passwords.FrenchCommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A reset link by e-mail is valid for one hour.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600)
+
+# Second factor (identity.second_factor): TOTP for State roles and administrators logging in with a
+# password. Always on in production (prod.py); the test settings turn it off for the tests that log
+# in with force_login, and the log-in tests turn it back on.
+SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = "Territoires d'intégration"
+# Session rules of State roles (identity.sessions): end at browser close, at most 8 hours after the
+# log-in; confirm one's identity again before a sensitive page when the log-in is older than 15 min.
+STATE_SESSION_MAX_AGE = env_int("STATE_SESSION_MAX_AGE", 8 * 3600)
+REAUTH_MAX_AGE = env_int("REAUTH_MAX_AGE", 15 * 60)
+REAUTH_URL_NAMES = frozenset(
+    {
+        # Managing users and the préfet's signing delegations.
+        "web:user_set_active",
+        "web:membership_remove",
+        "web:invitation_create",
+        "web:invitation_revoke",
+        "web:signing_delegations",
+        # Opening, delegating, reversing credits.
+        "web:open_credits",
+        "web:envelope_delegate",
+        "web:entry_reverse",
+        # Decisions of a workflow: validating, delegating, committing, paying.
+        "web:project_transition",
+        "web:contract_transition",
+        "web:programming_transition",
+        "web:contract_amendment_transition",
+    }
+)
+
+# ProConnect (OpenID Connect, identity.proconnect): off while OIDC_RP_CLIENT_ID is empty.
+OIDC_RP_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("PROCONNECT_CLIENT_SECRET", "")
+_PROCONNECT = env_str("PROCONNECT_ISSUER", "https://auth.agentconnect.gouv.fr/api/v2")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("PROCONNECT_AUTHORIZATION_ENDPOINT", f"{_PROCONNECT}/authorize")
+OIDC_OP_TOKEN_ENDPOINT = env_str("PROCONNECT_TOKEN_ENDPOINT", f"{_PROCONNECT}/token")
+OIDC_OP_USER_ENDPOINT = env_str("PROCONNECT_USERINFO_ENDPOINT", f"{_PROCONNECT}/userinfo")
+OIDC_OP_JWKS_ENDPOINT = env_str("PROCONNECT_JWKS_ENDPOINT", f"{_PROCONNECT}/jwks")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email given_name usual_name siret"
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/connexion/"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "web:home"

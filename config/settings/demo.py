@@ -7,7 +7,7 @@ worker. Only HTTPS and the secrets differ from production (config/settings/prod.
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import BASE_DIR, INSTALLED_APPS, LOGGING, MIDDLEWARE
-from config.settings.env import env_list
+from config.settings.env import env_bool, env_list
 
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
@@ -28,3 +28,6 @@ MAILERS = {
     },
 }
 LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]
+# The demo accounts are shared by everyone who tries the site: no authenticator app asked of them.
+# Production always requires the second factor (prod.py); `SECOND_FACTOR_REQUIRED=1 make demo` tries it.
+SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", False)

@@ -5,6 +5,8 @@ from config.settings.base import DATABASES, LOGGING, MIDDLEWARE, STORAGES
 from config.settings.env import env_bool, env_int, env_list, env_str
 
 DEBUG = False
+# Never read from the environment in production: State agents always have their second factor.
+SECOND_FACTOR_REQUIRED = True
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -33,3 +33,7 @@ SITE_URL = "http://testserver"  # the links of the e-mails resolve with the test
 # One line per request and per task is for production logs, not for the test report.
 LOGGING["loggers"]["jobs.request"] = {"level": "WARNING"}  # type: ignore[index]
 LOGGING["loggers"]["jobs.task"] = {"level": "WARNING"}  # type: ignore[index]
+
+# Deliberate: most tests log in with force_login or a password for pages, not for the second
+# factor. tests/web/test_second_factor.py turns it back on and proves the real flow.
+SECOND_FACTOR_REQUIRED = False

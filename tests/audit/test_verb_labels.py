@@ -10,7 +10,18 @@ from contracts.enums import AmendmentTransitionName, ApplicationStatus, Programm
 from projects.enums import TransitionName as ProjectTransitionName
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "audit", "contracts", "documents", "finance", "messaging", "programme", "projects", "referential")
+APPS = (
+    "accounts",
+    "audit",
+    "contracts",
+    "documents",
+    "finance",
+    "identity",
+    "messaging",
+    "programme",
+    "projects",
+    "referential",
+)
 LITERAL = re.compile(r"verb=\"([a-z_]+\.[a-z_]+)\"")
 
 # The verbs built from a workflow's transition names (f-strings in the services).

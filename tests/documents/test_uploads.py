@@ -13,7 +13,7 @@ from accounts.enums import Role
 from audit.models import Event
 from documents.models import Document
 from documents.services import attach
-from documents.uploads import REFUSED_TYPE_MESSAGE, clean_name
+from documents.uploads import REFUSED_TYPE_MESSAGE, XLSX, clean_name, name_for_type
 from referential.models import Authority
 from tests.documents import files
 from tests.factories import commune, grenoble_metropole, isere, make_user
@@ -215,3 +215,25 @@ def test_for_target_works_with_any_model(agent, grenoble):
 )
 def test_original_names_are_cleaned(given, kept):
     assert clean_name(given) == kept
+
+
+MISLEADING_NAMES = [
+    ("page.html", b"Bonjour <script>alert(1)</script>", "text/plain", "page.html.txt"),
+    ("image.svg", b"du texte seulement", "text/plain", "image.svg.txt"),
+    ("devis", files.pdf_bytes(), "application/pdf", "devis.pdf"),
+    ("photo.png", files.image_bytes("JPEG"), "image/jpeg", "photo.png.jpg"),
+    ("tableau.xlsx.exe", files.xlsx_bytes(), XLSX, "tableau.xlsx.exe.xlsx"),
+    ("Bilan.PDF", files.pdf_bytes(), "application/pdf", "Bilan.PDF"),
+    ("photo.jpeg", files.image_bytes("JPEG"), "image/jpeg", "photo.jpeg"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "detected", "kept"), MISLEADING_NAMES, ids=[m[0] for m in MISLEADING_NAMES]
+)
+def test_a_stored_upload_keeps_an_extension_matching_its_detected_type(agent, grenoble, name, content, detected, kept):
+    """A text named `.html` is not served back as a page: its name gets the extension of what it is."""
+    document = attach(actor=agent, target=grenoble, uploaded_file=files.upload(name, content), kind="attachment")
+    assert document.content_type == detected
+    assert document.original_name == kept
+    assert name_for_type(kept, detected) == kept
