@@ -89,6 +89,8 @@ VERB_LABELS: dict[str, str] = {
     "contracts.call_application_selected": "Candidature retenue",
     "contracts.call_application_rejected": "Candidature non retenue",
     "contracts.call_application_to_action": "Candidature ajoutée à la programmation",
+    "imports.contract_imported": "Contrat importé d'un tableur",
+    "imports.contract_import_run": "Import de contrats depuis un tableur",
     "admin.added": "Créé dans l'administration Django",
     "admin.changed": "Modifié dans l'administration Django",
     "admin.deleted": "Supprimé dans l'administration Django",

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "messaging",
     "projects",
     "contracts",
+    "imports",
     # Doors.
     "web",
     "api",
