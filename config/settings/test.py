@@ -22,3 +22,4 @@ STORAGES = {
 
 # seed_demo writes the demo API tokens here in tests, not into the work tree's var/.
 DEMO_TOKENS_FILE = BASE_DIR / "build" / "test-demo-tokens.json"
+DS_TOKEN_KEY = "test-only-ds-token-key"

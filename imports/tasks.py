@@ -1,0 +1,15 @@
+"""The scheduled Démarches Simplifiées sync, as a task (the scheduler of the runtime issue runs it
+every few minutes). Idempotent: a run with nothing new on DS changes nothing but the timeline's
+« synchronisation » event."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from imports.ds.sync import SyncResult, sync_all
+
+
+@task
+def sync_demarches() -> dict[str, object]:
+    results = sync_all()
+    return {str(number): (r.details() if isinstance(r, SyncResult) else r) for number, r in results.items()}
