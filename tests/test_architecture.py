@@ -20,6 +20,18 @@ ALLOWED = {
     "messaging": {"core", "audit", "referential", "accounts", "programme", "finance", "documents"},
     "projects": {"core", "audit", "referential", "accounts", "programme", "finance", "documents", "messaging"},
     "contracts": {"core", "audit", "referential", "accounts", "programme", "finance", "documents", "messaging"},
+    "imports": {
+        "core",
+        "audit",
+        "referential",
+        "accounts",
+        "programme",
+        "finance",
+        "documents",
+        "messaging",
+        "projects",
+        "contracts",
+    },
 }
 FIRST_PARTY = set(ALLOWED) | {"web", "api", "demo", "config"}
 

@@ -35,6 +35,8 @@ def nav_items_for(user: Any) -> list[tuple[str, str]]:
         items.append(("Utilisateurs", reverse("web:user_list")))
     if user.has_role(Role.ADMIN, Role.DIAIR, Role.MINISTRY):
         items.append(("Campagnes", reverse("web:campaign_list")))
+    if user.has_role(Role.ADMIN, Role.DIAIR):
+        items.append(("Imports", reverse("web:contract_import")))
     if user.has_role(Role.ADMIN, Role.PREFECT):
         items.append(("Invitations", reverse("web:invitation_list")))
     if user.has_role(Role.PREFECT):

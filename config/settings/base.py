@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "messaging",
     "projects",
     "contracts",
+    "imports",
     # Doors.
     "web",
     "api",
@@ -376,3 +377,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False, "validatorUrl": None},
 }
+
+# Démarches Simplifiées (imports.ds): the GraphQL endpoint, and the key that encrypts the démarches'
+# API tokens at rest (any secret text; required to connect a démarche — set it in production).
+DS_API_URL = env_str("DS_API_URL", "https://www.demarches-simplifiees.fr/api/v2/graphql")
+DS_TOKEN_KEY = env_str("DS_TOKEN_KEY", "")

@@ -7,7 +7,7 @@ worker. Only HTTPS and the secrets differ from production (config/settings/prod.
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import BASE_DIR, INSTALLED_APPS, LOGGING, MIDDLEWARE
-from config.settings.env import env_bool, env_list
+from config.settings.env import env_bool, env_list, env_str
 
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
@@ -31,3 +31,5 @@ LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]
 # The demo accounts are shared by everyone who tries the site: no authenticator app asked of them.
 # Production always requires the second factor (prod.py); `SECOND_FACTOR_REQUIRED=1 make demo` tries it.
 SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", False)
+# The demo's key for the Démarches Simplifiées tokens it stores (production: a secret of the environment).
+DS_TOKEN_KEY = env_str("DS_TOKEN_KEY", "demo-only-ds-token-key")

@@ -37,3 +37,4 @@ LOGGING["loggers"]["jobs.task"] = {"level": "WARNING"}  # type: ignore[index]
 # Deliberate: most tests log in with force_login or a password for pages, not for the second
 # factor. tests/web/test_second_factor.py turns it back on and proves the real flow.
 SECOND_FACTOR_REQUIRED = False
+DS_TOKEN_KEY = "test-only-ds-token-key"
