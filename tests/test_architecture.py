@@ -19,6 +19,18 @@ ALLOWED = {
     "messaging": {"core", "audit", "referential", "accounts", "programme", "finance", "documents"},
     "projects": {"core", "audit", "referential", "accounts", "programme", "finance", "documents", "messaging"},
     "contracts": {"core", "audit", "referential", "accounts", "programme", "finance", "documents", "messaging"},
+    "public": {
+        "core",
+        "audit",
+        "referential",
+        "accounts",
+        "programme",
+        "finance",
+        "documents",
+        "messaging",
+        "projects",
+        "contracts",
+    },
 }
 FIRST_PARTY = set(ALLOWED) | {"web", "api", "demo", "config"}
 

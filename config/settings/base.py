@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "axes",
     "widget_tweaks",
     "dsfr",
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "messaging",
     "projects",
     "contracts",
+    # The public side: open data, catalogue, local contacts (reads the domain, public fields only).
+    "public",
     # Doors.
     "web",
     "api",
