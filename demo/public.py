@@ -18,6 +18,7 @@ from referential.models import Authority, Department
 # Every département where the demo instructs a PTAI or signs a CTAI.
 DEMO_DEPARTMENTS = ("21", "29", "31", "33", "34", "35", "38", "44", "54", "63", "67", "69", "86")
 
+DDETS = "Direction départementale de l'emploi, du travail et des solidarités"
 PREFECTURE_NAMES = {"69": "Préfecture du Rhône", "21": "Préfecture de la Côte-d'Or"}
 
 
@@ -57,7 +58,7 @@ def seed_demo_public() -> PublishResult:
                     ),
                     Referent(
                         department=department,
-                        service=f"Direction départementale de l'emploi, du travail et des solidarités ({department.code})",
+                        service=f"{DDETS} ({department.code})",
                         role="Accès au logement et à l'emploi des réfugiés",
                         email=f"ddets-refugies-{department.code}@demo.territoires-integration.fr",
                         phone="",

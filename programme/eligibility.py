@@ -77,7 +77,7 @@ RULE_BPI = (
 )
 
 
-SHORT_REASONS = {
+SHORT_REASONS: dict[str, str] = {
     PermitReason.FAMILY: "motif familial",
     PermitReason.WORK: "motif professionnel",
     PermitReason.HUMANITARIAN: "motif humanitaire",

@@ -142,7 +142,7 @@ class Campaign(models.Model):
         "seuil de secret des petits effectifs",
         default=11,
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
-        help_text="Un nombre de personnes inférieur à ce seuil n'est jamais publié (pages publiques, données ouvertes).",
+        help_text="Aucun nombre de personnes inférieur à ce seuil n'est publié (pages publiques, données ouvertes).",
     )
     notes = models.TextField(
         "notes et hypothèses",

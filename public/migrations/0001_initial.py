@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('programme', '0006_campaign_newcomer_horizon_years_and_more'),
+        ('programme', '0006_campaign_public_parameters'),
         ('referential', '0001_initial'),
     ]
 
