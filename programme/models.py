@@ -130,6 +130,20 @@ class Campaign(models.Model):
         default=Decimal("50.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
+    # The public side (F02, F04-F06 and the open data): how long after the first residence permit a
+    # person is still a primo-arrivant, and under which count a number of people is never shown.
+    newcomer_horizon_years = models.PositiveSmallIntegerField(
+        "horizon du primo-arrivant (années)",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="Un étranger est primo-arrivant pendant ce nombre d'années après son premier titre de séjour.",
+    )
+    small_count_threshold = models.PositiveSmallIntegerField(
+        "seuil de secret des petits effectifs",
+        default=11,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="Aucun nombre de personnes inférieur à ce seuil n'est publié (pages publiques, données ouvertes).",
+    )
     notes = models.TextField(
         "notes et hypothèses",
         blank=True,
@@ -198,6 +212,8 @@ class Campaign(models.Model):
             "evaluation_threshold": str(self.evaluation_threshold),
             "bpi_only_needs_justification": self.bpi_only_needs_justification,
             "advance_rate": str(self.advance_rate),
+            "newcomer_horizon_years": self.newcomer_horizon_years,
+            "small_count_threshold": self.small_count_threshold,
         }
 
 

@@ -32,6 +32,18 @@ ALLOWED = {
         "projects",
         "contracts",
     },
+    "public": {
+        "core",
+        "audit",
+        "referential",
+        "accounts",
+        "programme",
+        "finance",
+        "documents",
+        "messaging",
+        "projects",
+        "contracts",
+    },
 }
 FIRST_PARTY = set(ALLOWED) | {"web", "api", "demo", "config"}
 

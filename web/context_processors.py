@@ -13,8 +13,12 @@ def nav_items_for(user: Any) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return [
             ("Le programme", reverse("web:home")),
+            ("Territoires", reverse("web:territories")),
+            ("Actions financées", reverse("web:catalogue")),
             ("Appels à projets", reverse("web:call_list")),
-            ("Vos contacts", reverse("web:home") + "#contacts"),
+            ("Éligibilité", reverse("web:eligibility")),
+            ("Vos contacts", reverse("web:contacts")),
+            ("Données ouvertes", reverse("web:open_data")),
         ]
     items = [("Tableau de bord", reverse("web:dashboard"))]
     if user.has_role(Role.AGENT, *STATE_ROLES):

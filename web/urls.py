@@ -13,6 +13,7 @@ from web.views import (
     programmings,
     projects,
     public,
+    public_side,
     referential,
     steering,
 )
@@ -21,6 +22,18 @@ app_name = "web"
 
 urlpatterns = [
     path("", public.home, name="home"),
+    # The public side (web.views.public_side): no log-in.
+    path("comment-signer-un-ctai/", public_side.how_to_ctai, name="how_to_ctai"),
+    path("comment-financer-un-ptai/", public_side.how_to_ptai, name="how_to_ptai"),
+    path("territoires/", public_side.territories, name="territories"),
+    path("territoires/<int:pk>/", public_side.territory_detail, name="territory_detail"),
+    path("actions-financees/", public_side.catalogue, name="catalogue"),
+    path("actions-financees/<slug:key>/", public_side.catalogue_entry, name="catalogue_entry"),
+    path("contacts/", public_side.contacts, name="contacts"),
+    path("eligibilite/", public_side.eligibility, name="eligibility"),
+    path("donnees-ouvertes/", public_side.open_data, name="open_data"),
+    path("opendata/subventions.csv", public_side.open_data_scdl, name="open_data_scdl"),
+    path("opendata/360giving.json", public_side.open_data_360giving, name="open_data_360giving"),
     path("tableau-de-bord/", dashboard.dashboard, name="dashboard"),
     path("collectivites/", referential.authority_search, name="authority_search"),
     path("collectivites/choisir/", referential.authority_picker, name="authority_picker"),

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "axes",
     "widget_tweaks",
     "dsfr",
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "projects",
     "contracts",
     "imports",
+    # The public side: open data, catalogue, local contacts (reads the domain, public fields only).
+    "public",
     # Doors.
     "web",
     "api",

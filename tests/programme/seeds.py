@@ -26,6 +26,8 @@ RULES_2021: dict[str, Any] = {
     "evaluation_threshold": "100000.00",
     "bpi_only_needs_justification": True,
     "advance_rate": "50.00",
+    "newcomer_horizon_years": 5,
+    "small_count_threshold": 11,
 }
 
 RULES_2022: dict[str, Any] = {

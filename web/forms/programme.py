@@ -77,6 +77,15 @@ class CampaignForm(SiteForm):
     advance_rate = forms.DecimalField(
         label="Part de l'avance (%)", max_digits=5, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("100")
     )
+    newcomer_horizon_years = forms.IntegerField(
+        label="Horizon du primo-arrivant (années après le premier titre de séjour)", min_value=1, max_value=20
+    )
+    small_count_threshold = forms.IntegerField(
+        label="Seuil de secret des petits effectifs",
+        help_text="Aucun nombre de personnes inférieur à ce seuil n'est publié.",
+        min_value=1,
+        max_value=1000,
+    )
     notes = forms.CharField(
         label="Notes et hypothèses", required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
     )
@@ -85,7 +94,7 @@ class CampaignForm(SiteForm):
         "national_envelope", "budget_lines", "base_min", "base_max", "complement_rule", "complement_cap",
         "letter_deadline", "ctai_mandatory_domains", "ctai_min_domains", "ptai_mandatory_domains",
         "ptai_min_domains", "signatory_natures", "evaluation_threshold", "bpi_only_needs_justification",
-        "advance_rate", "notes",
+        "advance_rate", "newcomer_horizon_years", "small_count_threshold", "notes",
     )  # fmt: skip
 
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:

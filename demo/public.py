@@ -1,0 +1,80 @@
+"""The public side of the demo: each demo département's préfecture (attributing service, SIRET) and
+local referents (F08), the SIRET of the collectivités funded in the demo, then the open-data files
+and the catalogue published once.
+
+The SIRET are demo values: the collectivités' SIREN are the real ones of the referential, their
+establishment number (NIC) is made up with a valid check digit (Luhn); the préfectures' SIRET are
+made up the same way. An administrator keeps the real ones (Django admin, "Côté public")."""
+
+from __future__ import annotations
+
+from contracts.models import Contract
+from core.validators import luhn_is_valid
+from projects.models import Project
+from public.models import BeneficiaryIdentity, Prefecture, Referent
+from public.services import PublishResult, publish
+from referential.models import Authority, Department
+
+# Every département where the demo instructs a PTAI or signs a CTAI.
+DEMO_DEPARTMENTS = ("21", "29", "31", "33", "34", "35", "38", "44", "54", "63", "67", "69", "86")
+
+DDETS = "Direction départementale de l'emploi, du travail et des solidarités"
+PREFECTURE_NAMES = {"69": "Préfecture du Rhône", "21": "Préfecture de la Côte-d'Or"}
+
+
+def demo_siret(prefix: str) -> str:
+    """A 14-digit SIRET starting with `prefix` (a SIREN, or a made-up State number) whose Luhn key holds."""
+    base = (prefix + "0001")[:13].ljust(13, "0")
+    for digit in "0123456789":
+        if luhn_is_valid(base + digit):
+            return base + digit
+    raise AssertionError("a Luhn digit always exists")
+
+
+def _prefecture_name(department: Department) -> str:
+    if department.code in PREFECTURE_NAMES:
+        return PREFECTURE_NAMES[department.code]
+    vowel = department.name[0] in "AEIOUYÉÈÎ"
+    return f"Préfecture de l'{department.name}" if vowel else f"Préfecture de la {department.name}"
+
+
+def seed_demo_public() -> PublishResult:
+    for department in Department.objects.filter(code__in=DEMO_DEPARTMENTS):
+        name = _prefecture_name(department)
+        Prefecture.objects.get_or_create(
+            department=department,
+            defaults={"name": name, "siret": demo_siret("1" + department.code.zfill(3) + "00000")},
+        )
+        if not Referent.objects.filter(department=department).exists():
+            Referent.objects.bulk_create(
+                [
+                    Referent(
+                        department=department,
+                        service=f"{name} — direction de la citoyenneté et de l'intégration",
+                        role="Référent Territoires d'intégration (CTAI et PTAI)",
+                        email=f"pref-integration-{department.code}@demo.territoires-integration.fr",
+                        phone=f"04 00 00 {department.code.zfill(2)[:2]} 00",
+                        position=0,
+                    ),
+                    Referent(
+                        department=department,
+                        service=f"{DDETS} ({department.code})",
+                        role="Accès au logement et à l'emploi des réfugiés",
+                        email=f"ddets-refugies-{department.code}@demo.territoires-integration.fr",
+                        phone="",
+                        position=1,
+                    ),
+                ]
+            )
+    funded = set(Project.objects.values_list("lead_authority_id", flat=True))
+    funded |= set(Contract.objects.values_list("authority_id", flat=True))
+    for authority in Authority.objects.filter(pk__in=funded).exclude(siren=""):
+        BeneficiaryIdentity.objects.get_or_create(authority=authority, defaults={"siret": demo_siret(authority.siren)})
+    return publish()
+
+
+def summary(result: PublishResult) -> str:
+    return (
+        f"{result.awards} attribution(s), {result.published} publiée(s) en SCDL et 360Giving, "
+        f"{result.catalogue} action(s) au catalogue public."
+    )
