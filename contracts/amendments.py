@@ -29,6 +29,7 @@ from contracts import permissions
 from contracts.enums import AmendmentObject, AmendmentState, AmendmentTransitionName
 from contracts.models import Amendment, AmendmentTransition, Contract
 from contracts.tasks import after_amendment_transition
+from documents.authority import prefecture_block
 from documents.models import Document
 from documents.services import attach, generate
 from programme.errors import TransitionError
@@ -197,7 +198,7 @@ def generate_pdf(*, amendment: Amendment, user: Any) -> Document:
         target=amendment,
         template_name="ctai_amendment.html",
         context={
-            "issuer_name": f"Préfecture — {contract.department}",
+            **prefecture_block(contract.department),
             "reference": f"CTAI-{contract.pk}-A{amendment.number}",
             "contract_title": str(contract),
             "authority_name": contract.authority.name,

@@ -27,6 +27,7 @@ from audit.services import record_event
 from contracts import permissions
 from contracts.enums import OPEN_STATES, ContractState
 from contracts.models import Contract
+from documents.authority import prefecture_block
 from documents.models import Document
 from documents.services import attach, generate
 
@@ -111,6 +112,8 @@ def letter_context(contract: Contract) -> dict[str, Any]:
         "authority_name": contract.authority.name,
         "department_name": contract.department.name,
         "department_code": contract.department.code,
+        "department_of_name": contract.department.of_name,  # "de l'Isère"
+        "prefecture_address": prefecture_block(contract.department)["issuer_address"],
         "issued_on": contract.letter_date or timezone.localdate(),
         "signature_year": contract.signature_year or contract.campaign.year + 1,
         "campaign_year": contract.campaign.year,
@@ -211,7 +214,7 @@ def generate_text_pdf(*, contract: Contract, user: Any) -> Document:
         target=contract,
         template_name="ctai_contract.html",
         context={
-            "issuer_name": f"Préfecture — {contract.department}",
+            **prefecture_block(contract.department),
             "reference": f"CTAI-{contract.pk}",
             "contract_title": str(contract),
             "kind_label": contract.get_kind_display(),

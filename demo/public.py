@@ -11,15 +11,30 @@ from __future__ import annotations
 from contracts.models import Contract
 from core.validators import luhn_is_valid
 from projects.models import Project
-from public.models import BeneficiaryIdentity, Prefecture, Referent
+from public.models import BeneficiaryIdentity, Referent
 from public.services import PublishResult, publish
-from referential.models import Authority, Department
+from referential.models import Authority, Department, Prefecture
 
 # Every département where the demo instructs a PTAI or signs a CTAI.
 DEMO_DEPARTMENTS = ("21", "29", "31", "33", "34", "35", "38", "44", "54", "63", "67", "69", "86")
 
 DDETS = "Direction départementale de l'emploi, du travail et des solidarités"
-PREFECTURE_NAMES = {"69": "Préfecture du Rhône", "21": "Préfecture de la Côte-d'Or"}
+# The préfectures' addresses (their letters are dated from there).
+PREFECTURE_ADDRESSES = {
+    "21": ("53 rue de la Préfecture", "21000", "Dijon"),
+    "29": ("42 boulevard Dupleix", "29000", "Quimper"),
+    "31": ("1 place Saint-Étienne", "31000", "Toulouse"),
+    "33": ("2 esplanade Charles-de-Gaulle", "33000", "Bordeaux"),
+    "34": ("34 place des Martyrs-de-la-Résistance", "34000", "Montpellier"),
+    "35": ("3 avenue de la Préfecture", "35000", "Rennes"),
+    "38": ("12 place de Verdun", "38000", "Grenoble"),
+    "44": ("6 quai Ceineray", "44000", "Nantes"),
+    "54": ("6 rue Sainte-Catherine", "54000", "Nancy"),
+    "63": ("18 boulevard Desaix", "63000", "Clermont-Ferrand"),
+    "67": ("5 place de la République", "67000", "Strasbourg"),
+    "69": ("106 rue Pierre-Corneille", "69003", "Lyon"),
+    "86": ("7 place Aristide-Briand", "86000", "Poitiers"),
+}
 
 
 def demo_siret(prefix: str) -> str:
@@ -31,26 +46,25 @@ def demo_siret(prefix: str) -> str:
     raise AssertionError("a Luhn digit always exists")
 
 
-def _prefecture_name(department: Department) -> str:
-    if department.code in PREFECTURE_NAMES:
-        return PREFECTURE_NAMES[department.code]
-    vowel = department.name[0] in "AEIOUYÉÈÎ"
-    return f"Préfecture de l'{department.name}" if vowel else f"Préfecture de la {department.name}"
-
-
 def seed_demo_public() -> PublishResult:
     for department in Department.objects.filter(code__in=DEMO_DEPARTMENTS):
-        name = _prefecture_name(department)
+        street, postcode, city = PREFECTURE_ADDRESSES[department.code]
         Prefecture.objects.get_or_create(
             department=department,
-            defaults={"name": name, "siret": demo_siret("1" + department.code.zfill(3) + "00000")},
+            defaults={
+                "name": department.prefecture_name,  # "Préfecture de l'Isère", from INSEE's link word
+                "siret": demo_siret("1" + department.code.zfill(3) + "00000"),
+                "street": street,
+                "postcode": postcode,
+                "city": city,
+            },
         )
         if not Referent.objects.filter(department=department).exists():
             Referent.objects.bulk_create(
                 [
                     Referent(
                         department=department,
-                        service=f"{name} — direction de la citoyenneté et de l'intégration",
+                        service=f"{department.prefecture_name} — direction de la citoyenneté et de l'intégration",
                         role="Référent Territoires d'intégration (CTAI et PTAI)",
                         email=f"pref-integration-{department.code}@demo.territoires-integration.fr",
                         phone=f"04 00 00 {department.code.zfill(2)[:2]} 00",

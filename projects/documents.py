@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from documents.authority import issued_by
 from documents.models import Document
 from documents.services import generate
 from finance.services import advance_of
@@ -21,9 +22,9 @@ from projects.models import Project
 REFUSALS = (TransitionName.PREFECT_REFUSE, TransitionName.MINISTRY_REFUSE)
 
 
-def _common(project: Project) -> dict[str, Any]:
+def _common(project: Project, actor: Any, *, ministry: bool = False) -> dict[str, Any]:
     return {
-        "issuer_name": f"Préfecture — {project.department}",
+        **issued_by(project.department, actor, ministry=ministry),
         "reference": project.reference,
         "subject": project.title or str(project),
         "campaign_year": project.campaign.year,
@@ -37,7 +38,7 @@ def generate_decision_documents(project: Project, actor: Any) -> list[Document]:
     rate = Decimal(str(rules.get("advance_rate", "50")))
     advance = advance_of(granted, rules)
     line = BudgetLineCode.REFUGEES if project.target_public == TargetPublic.BPI_ONLY else BudgetLineCode.NEWCOMERS
-    common = _common(project)
+    common = _common(project, actor)
     decision = generate(
         actor=actor,
         target=project,
@@ -83,7 +84,7 @@ def generate_refusal_letter(project: Project, actor: Any) -> Document:
         target=project,
         template_name="refusal_letter.html",
         context={
-            **_common(project),
+            **_common(project, actor, ministry=last is not None and last.transition == TransitionName.MINISTRY_REFUSE),
             "recipient_name": project.lead_authority.name,
             "reason": last.reason if last else "",
             "requested_amount": project.requested_amount,

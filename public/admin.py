@@ -1,12 +1,6 @@
 from django.contrib import admin
 
-from public.models import BeneficiaryIdentity, Prefecture, Referent
-
-
-@admin.register(Prefecture)
-class PrefectureAdmin(admin.ModelAdmin[Prefecture]):
-    list_display = ["department", "name", "siret"]
-    search_fields = ["name", "siret", "department__code"]
+from public.models import BeneficiaryIdentity, Referent
 
 
 @admin.register(BeneficiaryIdentity)

@@ -24,8 +24,8 @@ from finance.models import LedgerEntry
 from programme.enums import TargetPublic
 from projects.enums import ProjectState
 from projects.models import Project
-from public.models import BeneficiaryIdentity, Prefecture
-from referential.models import Authority, Department
+from public.models import BeneficiaryIdentity
+from referential.models import Authority, Department, Prefecture
 
 FUNDED_PROJECT_STATES = (ProjectState.FUNDED, ProjectState.CLOSED)
 COMMITTED_PROGRAMMING_STATES = (ProgrammingState.COMMITTED, ProgrammingState.CLOSED)

@@ -1,4 +1,4 @@
-"""The public side's own data: who attributes the awards (each préfecture's SIRET), the
+"""The public side's own data (who attributes the awards: `referential.Prefecture`): the
 beneficiaries' SIRET, the local referents (F08), and the open-data files as last published."""
 
 from __future__ import annotations
@@ -9,23 +9,6 @@ from django.db.models import Q
 
 from core.validators import validate_siret
 from referential.models import Authority, Department
-
-
-class Prefecture(models.Model):
-    """The State service that attributes the awards of a département (the préfet commits them):
-    its official name and SIRET, kept by an administrator, published in the SCDL file."""
-
-    department = models.OneToOneField(Department, on_delete=models.PROTECT, related_name="prefecture")
-    name = models.CharField("nom officiel", max_length=200)
-    siret = models.CharField("SIRET", max_length=14, validators=[validate_siret])
-
-    class Meta:
-        ordering = ["department__code"]
-        verbose_name = "préfecture (attribuant)"
-        verbose_name_plural = "préfectures (attribuants)"
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class BeneficiaryIdentity(models.Model):

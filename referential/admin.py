@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from audit.admin import AuditedModelAdmin
-from referential.models import Authority, Department, Operator, ReferentialImport, Region
+from referential.models import Authority, Department, Operator, Prefecture, ReferentialImport, Region
 
 
 @admin.register(Region)
@@ -33,3 +33,11 @@ class OperatorAdmin(AuditedModelAdmin[Operator]):
 @admin.register(ReferentialImport)
 class ReferentialImportAdmin(AuditedModelAdmin[ReferentialImport]):
     list_display = ["imported_at", "vintage", "source", "duration_seconds"]
+
+
+@admin.register(Prefecture)
+class PrefectureAdmin(AuditedModelAdmin[Prefecture]):
+    """The préfecture's official name, address and SIRET: its letters and the open-data files."""
+
+    list_display = ["department", "name", "siret", "city"]
+    search_fields = ["name", "siret", "department__code"]

@@ -100,9 +100,12 @@ def import_snapshot(path: Path = DEFAULT_SNAPSHOT) -> ImportReport:
         departments = _sync_simple(
             Department,
             data["departements"],
-            ["name", "zone", "region_id"],
+            ["name", "zone", "region_id", "name_with_link"],
             report,
-            lambda d: {"region_id": regions[d["region"]].pk},
+            lambda d: {
+                "region_id": regions[d["region"]].pk,
+                "name_with_link": council_name(d["name"], d["liaison"], "").strip(),
+            },
         )
         _sync_authorities(data, regions, departments, report)
         report.duration_seconds = time.monotonic() - started

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
 from core.text import PREFIX_SENTINEL, search_key
+from core.validators import validate_siret
 from referential.enums import AuthorityKind, EpciNature, Zone
 from referential.scope import TerritorialScope
 
@@ -52,6 +53,8 @@ class Department(models.Model):
     name = models.CharField("nom", max_length=100)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments")
     zone = models.CharField(max_length=5, choices=Zone.choices)
+    # The name after INSEE's link word: "de l'Isère", "du Rhône" — "Préfecture de l'Isère".
+    name_with_link = models.CharField("nom avec son mot de liaison", max_length=110, blank=True, default="")
 
     objects = DepartmentQuerySet.as_manager()
 
@@ -61,6 +64,22 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def of_name(self) -> str:
+        """The name with its link word: "de l'Isère", "du Rhône", "de la Haute-Garonne"."""
+        return self.name_with_link or f"de {self.name}"
+
+    @property
+    def prefecture_name(self) -> str:
+        """ "Préfecture de l'Isère" (the official name kept in `Prefecture` comes first)."""
+        prefecture = getattr(self, "prefecture", None)
+        return prefecture.name if prefecture is not None else f"Préfecture {self.of_name}"
+
+    @property
+    def prefect_title(self) -> str:
+        """ "Le préfet de l'Isère", who signs the département's decisions."""
+        return f"Le préfet {self.of_name}"
 
 
 class AuthorityQuerySet(models.QuerySet["Authority"]):
@@ -239,3 +258,24 @@ class ReferentialImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vintage} ({self.imported_at:%d/%m/%Y})"
+
+
+class Prefecture(models.Model):
+    """The préfecture of a département as its letters and the open-data files name it: its official
+    name, its address (the place of its decisions) and its SIRET (the attributing authority of the
+    SCDL file). Kept by an administrator; without it, `Department.prefecture_name` is used."""
+
+    department = models.OneToOneField(Department, on_delete=models.PROTECT, related_name="prefecture")
+    name = models.CharField("nom officiel", max_length=200)
+    siret = models.CharField("SIRET", max_length=14, validators=[validate_siret])
+    street = models.CharField("adresse", max_length=200, blank=True, default="")
+    postcode = models.CharField("code postal", max_length=5, blank=True, default="")
+    city = models.CharField("commune", max_length=100, blank=True, default="")
+
+    class Meta:
+        ordering = ["department__code"]
+        verbose_name = "préfecture"
+        verbose_name_plural = "préfectures"
+
+    def __str__(self) -> str:
+        return self.name

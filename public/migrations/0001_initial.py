@@ -29,20 +29,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='Prefecture',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nom officiel')),
-                ('siret', models.CharField(max_length=14, validators=[core.validators.validate_siret], verbose_name='SIRET')),
-                ('department', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='prefecture', to='referential.department')),
-            ],
-            options={
-                'verbose_name': 'préfecture (attribuant)',
-                'verbose_name_plural': 'préfectures (attribuants)',
-                'ordering': ['department__code'],
-            },
-        ),
-        migrations.CreateModel(
             name='Publication',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
