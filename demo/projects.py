@@ -45,6 +45,7 @@ from django.test.utils import override_settings
 from accounts.models import User
 from core.validators import luhn_is_valid
 from demo.accounts import DEMO_DOMAIN, OCCITANIE_ACCOUNTS, DemoAccount, seed_demo_accounts
+from demo.story import StoryClock
 from programme.enums import ContributionKind, TargetPublic
 from programme.models import Campaign, Domain
 from projects.enums import CarrierKind, Opinion, ProjectState, ResourceKind, TransitionName
@@ -754,7 +755,7 @@ def _create(spec: DemoFile, number: int, users: dict[str, User], leads: dict[str
     return project
 
 
-def _walk(spec: DemoFile, project: Project, users: dict[str, User]) -> Project:
+def _walk(spec: DemoFile, project: Project, users: dict[str, User], clock: StoryClock) -> Project:
     actors = {
         "agent": users[spec.agent],
         "instructor": users[INSTRUCTORS[spec.department]],
@@ -764,27 +765,34 @@ def _walk(spec: DemoFile, project: Project, users: dict[str, User]) -> Project:
     requested = Decimal(spec.amount)
     granted = Decimal(spec.granted or spec.amount)
     refused = spec.state == S.PREFECT_REFUSED
-    for name, who in SENT_BACK if spec.sent_back else PATHS[spec.state]:
-        user = actors[who]
-        kwargs: dict[str, Any] = {"reason": REASONS.get(name, "")}
-        if name == T.RESUBMIT:
-            project = update_draft(
-                user=user,
-                project=project,
-                summary=project.summary + " Calendrier : de septembre à juin, hors vacances.",
-            )
-        elif name == T.GIVE_OPINION:
-            kwargs = (
-                {"opinion": Opinion.UNFAVORABLE, "reason": UNFAVOURABLE_OPINION}
-                if refused
-                else {"opinion": Opinion.FAVORABLE, "reason": FAVOURABLE_OPINION, "amount": granted or requested}
-            )
-        elif name == T.MINISTRY_APPROVE:
-            kwargs["amount"] = granted
-        elif name == T.CLOSE and spec.final is not None:
-            kwargs["amount"] = Decimal(spec.final)
-        project = apply_transition(project=project, name=name, user=user, **kwargs)
+    for step, (name, who) in enumerate(SENT_BACK if spec.sent_back else PATHS[spec.state], start=1):
+        with clock.at(step):
+            project = _step(spec, project, name, actors[who], requested, granted, refused)
     return project
+
+
+def _step(
+    spec: DemoFile, project: Project, name: str, user: User, requested: Decimal, granted: Decimal, refused: bool
+) -> Project:
+    """One step of the story, as its actor takes it."""
+    kwargs: dict[str, Any] = {"reason": REASONS.get(name, "")}
+    if name == T.RESUBMIT:
+        project = update_draft(
+            user=user,
+            project=project,
+            summary=project.summary + " Calendrier : de septembre à juin, hors vacances.",
+        )
+    elif name == T.GIVE_OPINION:
+        kwargs = (
+            {"opinion": Opinion.UNFAVORABLE, "reason": UNFAVOURABLE_OPINION}
+            if refused
+            else {"opinion": Opinion.FAVORABLE, "reason": FAVOURABLE_OPINION, "amount": granted or requested}
+        )
+    elif name == T.MINISTRY_APPROVE:
+        kwargs["amount"] = granted
+    elif name == T.CLOSE and spec.final is not None:
+        kwargs["amount"] = Decimal(spec.final)
+    return apply_transition(project=project, name=name, user=user, **kwargs)
 
 
 def seed_demo_projects() -> list[Project]:
@@ -806,7 +814,10 @@ def _seed() -> list[Project]:
     leads = _leads()
     created = []
     for number, spec in enumerate(DEMO_FILES):
-        project = _walk(spec, _create(spec, number, users, leads), users)
+        clock = StoryClock(spec.year, number)
+        with clock.at(0):
+            project = _create(spec, number, users, leads)
+        project = _walk(spec, project, users, clock)
         assert project.state == spec.state, (spec, project.state)
         created.append(project)
     return created

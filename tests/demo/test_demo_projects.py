@@ -368,3 +368,15 @@ def test_association_carriers_have_a_fictitious_valid_siret(db_access: dict[str,
         project.full_clean(exclude=["state"])  # validate_siret: the Luhn key is right
     assert demo_siret("38", 1) != demo_siret("38", 2)
     assert len({THEMES[spec.theme].title for spec in DEMO_FILES if spec.department == "38"}) == 17
+
+
+def test_the_demo_s_dates_are_the_story_s(db_access: dict[str, Any]) -> None:
+    """Issue 10: a 2021 file was submitted, decided and funded in 2021-2022 — its timeline, its
+    transitions and « depuis N jours » say so, not the day the demo was seeded."""
+    for project in Project.objects.filter(campaign__year=2021).exclude(state=ProjectState.DRAFT):
+        events = Event.objects.for_target(project)
+        assert {event.created_at.year for event in events} <= {2021, 2022}, project
+        assert {t.created_at.year for t in project.transitions.all()} <= {2021, 2022}, project
+        assert project.state_changed_at.year in (2021, 2022), project
+    submitted = ProjectTransition.objects.filter(transition="submit").order_by("created_at")
+    assert len({t.created_at.date() for t in submitted}) > 20  # spread over the year, not one instant

@@ -12,9 +12,8 @@ class ContractImportForm(SiteForm):
     file = forms.FileField(
         label="Tableur des contrats",
         help_text=(
-            "CSV (séparateur virgule ou point-virgule, UTF-8) ou classeur XLSX, 5 Mo au plus. Colonnes : collectivite, "
-            "dispositif, annee_signature ; facultatives : departement, type_collectivite, montant_annuel_etat, "
-            "date_fin, source."
+            "CSV (séparateur virgule ou point-virgule, UTF-8) ou classeur XLSX, 5 Mo au plus ; les colonnes "
+            "attendues sont décrites sous le formulaire."
         ),
         error_messages={"required": "Choisissez le fichier à importer."},
     )
