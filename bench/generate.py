@@ -716,5 +716,8 @@ class Generator:
                 started = datetime.now(tz=UTC)
                 step()
                 self.log(f"  {step.__name__}: {(datetime.now(tz=UTC) - started).total_seconds():.1f} s")
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # every deferred foreign key, checked now
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # and deferred again, as Django declares them
         self.w.reset_sequences()
         return self.counts

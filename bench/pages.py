@@ -148,8 +148,16 @@ def _envelope_of_isere() -> str:
     return f"/budget/enveloppes/{pk}/"
 
 
-def _api_ptai_page_500() -> str:
-    return "/api/v1/ptai/?page=500"
+def _deep(path: str) -> Callable[[], str]:
+    """The middle page of the national PTAI list: page 500 at full scale (50 000 files, 50 a page)."""
+
+    def resolve() -> str:
+        from projects.models import Project
+
+        page = max(1, Project.objects.count() // 100)
+        return f"{path}{'&' if '?' in path else '?'}page={page}"
+
+    return resolve
 
 
 # --- The registry -----------------------------------------------------------------------------------
@@ -164,7 +172,7 @@ register("tableau de bord, préfet 69", "prefet.69", "/tableau-de-bord/")
 register("PTAI, instructeur 38", "instructeur.38", "/ptai/", naked="ptai_list")
 register("PTAI, agent de métropole", "agent.metropole", "/ptai/", naked="ptai_list")
 register("PTAI, Ministère", "ministere", "/ptai/", naked="ptai_list")
-register("PTAI, Ministère, page 500", "ministere", "/ptai/?page=500", naked="ptai_list")
+register("PTAI, Ministère, page 500", "ministere", _deep("/ptai/"), naked="ptai_list")
 register("PTAI, Ministère, texte + tri montant", "ministere", "/ptai/?q=logement&tri=-montant", naked="ptai_list")
 register("CTAI, Diair", "diair", "/ctai/", naked="ctai_list")
 register("CTAI, Diair, texte + tri", "diair", "/ctai/?q=metropole&tri=-date", naked="ctai_list")
@@ -175,7 +183,7 @@ register("budget national, Ministère", "ministere", "/budget/")
 register("écritures, Ministère", "ministere", "/budget/ecritures/", naked="ledger")
 register("enveloppe de l'Isère, instructeur 38", "instructeur.38", _envelope_of_isere)
 register("API PTAI, Ministère", "ministere", "/api/v1/ptai/", naked="ptai_list")
-register("API PTAI, Ministère, page 500", "ministere", _api_ptai_page_500)
+register("API PTAI, Ministère, page 500", "ministere", _deep("/api/v1/ptai/"))
 register("API PTAI, instructeur 38", "instructeur.38", "/api/v1/ptai/")
 register("API CTAI, Diair", "diair", "/api/v1/ctai/")
 register("export CSV des PTAI, Ministère", "ministere", "/ptai/export.csv", export=True)

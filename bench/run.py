@@ -85,6 +85,11 @@ def prepare(scale: float, seed: int, reuse: bool) -> dict[str, Any]:
                 if meta and meta[0]:
                     row = db.execute("SELECT scale, seed, info FROM bench_meta").fetchone()
                     if row and row[0] == scale and row[1] == seed:
+                        import django
+                        from django.core.management import call_command
+
+                        django.setup()
+                        call_command("migrate", verbosity=0)  # the code's newer migrations (indexes)
                         return dict(row[2], reused=True)
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -160,8 +165,10 @@ def count_queries(*, floor: bool) -> dict[str, dict[str, Any]]:
         get()  # warm-up
         with CaptureQueriesContext(connection) as captured:
             response = get()
-        if response.status_code != 200:
-            raise SystemExit(f"{page.name}: {path} answered {response.status_code}")
+        if response.status_code != 200:  # reported, not measured; the run goes on
+            print(f"{page.name}: {path} answered {response.status_code}", file=sys.stderr)
+            results[page.name] = {"path": path, "error": response.status_code}
+            continue
         row: dict[str, Any] = {"path": path, "queries": len(captured)}
         if floor and not page.export:
             sqls = [q["sql"] for q in captured.captured_queries]
@@ -353,6 +360,9 @@ def main() -> None:
             if args.only and args.only not in page.name:
                 continue
             path = counted[page.name]["path"]
+            if "error" in counted[page.name]:
+                pages[page.name] = {"path": path, "error": counted[page.name]["error"]}
+                continue
             cookie = cookies.get(page.user) if page.user else None
             if page.export:
                 measured = measure_export(server, path, cookie)
@@ -375,7 +385,7 @@ def main() -> None:
                 "p95_ms_10": ten["p95"],
                 "rps_10": ten["rps"],
                 "queries": counted[page.name]["queries"],
-                "queries_tenth": tenth[page.name]["queries"],
+                "queries_tenth": tenth.get(page.name, {}).get("queries"),
                 "sql_floor_ms": counted[page.name].get("sql_floor_ms"),
                 "naked_p50_ms": naked_p50,
                 "ratio_to_naked": round(one["p50"] / naked_p50, 2) if naked_p50 else None,
@@ -405,6 +415,9 @@ def print_table(results: dict[str, Any]) -> None:
     head = f"{'page':<46} {'p50':>6} {'p95':>6} {'p99':>6} {'p50@10':>7} {'p95@10':>7} {'rps@10':>7}"
     print(head + f" {'req':>4} {'req/10':>6} {'SQL':>6} {'nu':>6} {'x nu':>5}")
     for name, r in results["pages"].items():
+        if "error" in r:
+            print(f"{name:<46} erreur {r['error']} ({r['path']})")
+            continue
         print(
             f"{name:<46} {r['p50_ms']:>6} {r['p95_ms']:>6} {r['p99_ms']:>6} {r['p50_ms_10']:>7} {r['p95_ms_10']:>7}"
             f" {r['rps_10']:>7} {r['queries']:>4} {r['queries_tenth']:>6} {r['sql_floor_ms'] or '':>6}"
