@@ -14,7 +14,7 @@ help:
 	@echo "make demo     installe tout, prépare la base SQLite et sert le site sur http://$(HOST):$(PORT)"
 	@echo "make test     installe ce qui manque et lance toute la suite de tests"
 	@echo "make quality  ruff, djlint, migrations à jour, mypy, pip-audit"
-	@echo "make bench    mesures : import du référentiel, recherche, pages (build/bench/results.json)"
+	@echo "make bench    dix ans de données sur PostgreSQL, chaque page mesurée (bench/results.json) ; SCALE=0.1 pour le dixième"
 
 $(UV):
 	@echo "Installation de uv (PyPI)…"
@@ -91,8 +91,11 @@ format: install
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen djlint --reformat web/templates accounts/templates documents/templates api/templates messaging/templates
 
+# Ten years of generated data on PostgreSQL (BENCH_DATABASE_URL), every page against gunicorn:
+# bench/results.json and docs/PERFORMANCE.md. `make bench SCALE=0.1` for the tenth.
+SCALE ?= 1
 bench: install
-	$(PY) scripts/bench.py
+	$(PY) -m bench --scale $(SCALE)
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

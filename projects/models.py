@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -64,15 +64,21 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         scope = scope_of(user)
         if scope.national:
             return self
-        partner = Project.partners.through.objects.filter(
-            project_id=OuterRef("pk"), authority_id__in=scope.authority_ids
-        )
-        return self.filter(
-            Q(lead_authority_id__in=scope.authority_ids)
-            | Q(department_id__in=scope.department_ids)
-            | Q(department__region_id__in=scope.region_ids)
-            | Exists(partner)
-        )
+        # One indexed lookup per way of seeing a file, united: an OR with an EXISTS over the partners
+        # would scan every file to find the few of a collectivité (docs/PERFORMANCE.md).
+        ways: list[models.QuerySet[Any, Any]] = []
+        if scope.authority_ids:
+            ways.append(Project.objects.filter(lead_authority_id__in=scope.authority_ids).values("pk"))
+            partners = Project.partners.through.objects.filter(authority_id__in=scope.authority_ids)
+            ways.append(partners.values("project_id"))
+        if scope.department_ids:
+            ways.append(Project.objects.filter(department_id__in=scope.department_ids).values("pk"))
+        if scope.region_ids:
+            ways.append(Project.objects.filter(department__region_id__in=scope.region_ids).values("pk"))
+        if not ways:
+            return self.none()
+        ids = ways[0].order_by().union(*(way.order_by() for way in ways[1:])) if len(ways) > 1 else ways[0]
+        return self.filter(pk__in=ids)
 
     def with_money(self) -> ProjectQuerySet:
         """Annotate `committed_amount` (net of what was released) and `paid_amount` from the ledger
@@ -187,6 +193,10 @@ class Project(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["department", "state"], name="project_by_department_state"),
             models.Index(fields=["state", "state_changed_at"], name="project_by_state_age"),
+            # The sorts of the lists and of the API (newest first, amount), each with the pk that
+            # breaks ties; the text filter's trigram indexes are PostgreSQL-only (migration 0004).
+            models.Index(fields=["created_at", "id"], name="project_by_created"),
+            models.Index(fields=["requested_amount", "id"], name="project_by_requested"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["reference"], condition=~Q(reference=""), name="project_unique_reference"),

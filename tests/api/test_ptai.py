@@ -277,7 +277,7 @@ def test_a_badly_typed_body_is_400() -> None:
 
 # --- Query budget -------------------------------------------------------------------------------
 
-# savepoint + release, token + user, memberships (scope), count, page, partners, domains.
+# At most: savepoint + release, token + user, memberships (scope), count, the page's ids, the page, partners, domains.
 LIST_BUDGET = 9
 
 

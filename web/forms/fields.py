@@ -52,6 +52,7 @@ class MoneyField(forms.CharField):
         )
         kwargs.setdefault("error_messages", {"required": "Indiquez un montant."})
         super().__init__(**kwargs)
+        self.max_length = MAX_TYPED  # checked by `_typed` on the text, before it becomes a Decimal
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         text = _typed(value)
@@ -74,6 +75,7 @@ class CountField(forms.CharField):
             "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": MAX_TYPED})
         )
         super().__init__(**kwargs)
+        self.max_length = MAX_TYPED  # checked by `_typed` on the text, before it becomes an int
 
     def to_python(self, value: Any) -> int | None:  # type: ignore[override]
         text = _typed(value)

@@ -78,9 +78,11 @@ def _dashboard_rows(user: Any) -> list[Project]:
     flags = {}
     for m in user.active_memberships:
         if m.role == Role.AGENT and m.authority_id:
-            partner = Project.partners.through.objects.filter(project_id=OuterRef("pk"), authority_id=m.authority_id)
-            flags[f"partner_{m.authority_id}"] = Exists(partner)
-            condition |= Q(lead_authority_id=m.authority_id) | Q(**{f"partner_{m.authority_id}": True})
+            partners = Project.partners.through.objects.filter(authority_id=m.authority_id)
+            partner = partners.filter(project_id=OuterRef("pk"))
+            flags[f"partner_{m.authority_id}"] = Exists(partner)  # computed for the rows shown only
+            # An IN over the collectivité's few partnerships, not the EXISTS per file of the whole table.
+            condition |= Q(lead_authority_id=m.authority_id) | Q(pk__in=partners.values("project_id"))
         elif m.role in WAITING:
             condition |= _waiting_q(m)
     rows: list[Project] = []

@@ -32,6 +32,7 @@ from finance.balances import ZERO, Balance, balance, balances, earmarked
 from finance.enums import EntryKind, EnvelopeLevel
 from finance.models import Envelope, LedgerEntry
 from programme.models import Campaign
+from referential.models import scope_of
 from web.exports import Cell, csv_response, xlsx_response
 from web.forms.finance import DelegateForm, EntryFilterForm, LedgerFilterForm, OpenCreditsForm, ReverseForm
 from web.views.accounts import _require
@@ -385,6 +386,8 @@ def envelope_delegate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_entries(user: Any) -> QuerySet[LedgerEntry]:
+    if scope_of(user).national:  # every entry: no semi-join over every envelope for the count
+        return LedgerEntry.objects.all()
     return LedgerEntry.objects.filter(envelope__in=Envelope.objects.for_user(user))
 
 
