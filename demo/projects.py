@@ -45,6 +45,7 @@ from django.test.utils import override_settings
 from accounts.models import User
 from core.validators import luhn_is_valid
 from demo.accounts import DEMO_DOMAIN, OCCITANIE_ACCOUNTS, DemoAccount, seed_demo_accounts
+from demo.reports import accept_final_report
 from programme.enums import ContributionKind, TargetPublic
 from programme.models import Campaign, Domain
 from projects.enums import CarrierKind, Opinion, ProjectState, ResourceKind, TransitionName
@@ -781,8 +782,12 @@ def _walk(spec: DemoFile, project: Project, users: dict[str, User]) -> Project:
             )
         elif name == T.MINISTRY_APPROVE:
             kwargs["amount"] = granted
-        elif name == T.CLOSE and spec.final is not None:
-            kwargs["amount"] = Decimal(spec.final)
+        if name == T.CLOSE:
+            # The balance waits for the accepted final report (entered by the agent, accepted by the préfet).
+            spent = Decimal(spec.final) if spec.final is not None else granted
+            accept_final_report(target=project, agent=actors["agent"], reviewer=user, spent=spent)
+            if spec.final is not None:
+                kwargs["amount"] = Decimal(spec.final)
         project = apply_transition(project=project, name=name, user=user, **kwargs)
     return project
 

@@ -7,11 +7,13 @@ from web.views import (
     contracts,
     dashboard,
     finance,
+    pilotage,
     programme,
     programmings,
     projects,
     public,
     referential,
+    reports,
     steering,
 )
 
@@ -20,6 +22,11 @@ app_name = "web"
 urlpatterns = [
     path("", public.home, name="home"),
     path("tableau-de-bord/", dashboard.dashboard, name="dashboard"),
+    path("pilotage/", pilotage.steering_dashboard, name="steering_dashboard"),
+    path("pilotage/export.csv", pilotage.steering_csv, name="steering_csv"),
+    path("pilotage/export.xlsx", pilotage.steering_xlsx, name="steering_xlsx"),
+    path("bilans/", reports.report_list, name="report_list"),
+    path("bilans/<int:pk>/", reports.report_detail, name="report_detail"),
     path("collectivites/", referential.authority_search, name="authority_search"),
     path("collectivites/choisir/", referential.authority_picker, name="authority_picker"),
     path("collectivites/<int:pk>/", referential.authority_detail, name="authority_detail"),

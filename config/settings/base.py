@@ -43,8 +43,10 @@ INSTALLED_APPS = [
     "finance",
     "documents",
     "messaging",
+    "reporting",
     "projects",
     "contracts",
+    "steering",
     # Doors.
     "web",
     "api",
