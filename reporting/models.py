@@ -24,6 +24,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
+from simple_history.models import HistoricalRecords
 
 from programme.errors import TransitionError
 from programme.models import Campaign
@@ -138,6 +139,7 @@ class Report(FSMModelMixin, models.Model):
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     objects = ReportQuerySet.as_manager()
+    history = HistoricalRecords()  # the spending is money: every version kept
 
     class Meta:
         ordering = ["due_on", "pk"]
