@@ -51,22 +51,23 @@ def _send(to: list[str], subject: str, lines: list[str], report_id: int) -> None
 def notify_report_transition(report_id: int, event: str, reason: str) -> None:
     report = Report.objects.select_related("department").get(pk=report_id)
     label = f"{report.get_period_display()} de « {report.title} »"
+    the = f"le {report.get_period_display().lower()} de « {report.title} »"
     if event == "submit":
         _send(people(report, STATE), f"{label} remis", [f"{label} a été remis : il attend votre examen."], report_id)
     elif event == "request_completion":
         _send(
             people(report, CARRIER),
             f"{label} à compléter",
-            [f"L'agent de l'État demande des compléments au {label.lower()} :", reason],
+            [f"L'agent de l'État demande des compléments sur {the} :", reason],
             report_id,
         )
     elif event == "accept":
-        _send(people(report, CARRIER), f"{label} accepté", [f"Le {label.lower()} est accepté."], report_id)
+        _send(people(report, CARRIER), f"{label} accepté", [f"{the[0].upper()}{the[1:]} est accepté."], report_id)
     elif event == "invited":
         _send(
             people(report, CARRIER),
             f"{label} : saisie par l'opérateur",
-            [f"La collectivité invite l'opérateur de l'action à saisir le {label.lower()}."],
+            [f"La collectivité invite l'opérateur de l'action à saisir {the}."],
             report_id,
         )
 
@@ -75,13 +76,14 @@ def send_reminder(report: Report, late: bool) -> None:
     """One reminder of a report's due date, before it (`late` False) or after it."""
     r = report
     label = f"{r.get_period_display()} de « {r.title} »"
+    the = f"Le {r.get_period_display().lower()} de « {r.title} »"
     due = f"{r.due_on:%d/%m/%Y}"
     if late:
         subject, line = (
             f"{label} en retard",
-            f"Le {label.lower()} était à remettre le {due} : il n'est pas encore remis.",
+            f"{the} était à remettre le {due} : il n'est pas encore remis.",
         )
     else:
-        subject, line = f"{label} à remettre le {due}", f"Le {label.lower()} est à remettre le {due}."
+        subject, line = f"{label} à remettre le {due}", f"{the} est à remettre le {due}."
     lines = [line, "Il ne contient que des nombres : aucune donnée personnelle sur les personnes accompagnées."]
     _send(people(report, CARRIER), subject, lines, r.pk)

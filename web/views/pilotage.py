@@ -54,6 +54,7 @@ def _number(value: Any) -> Any:
 def _bars(labels: Sequence[str], values: Sequence[Any]) -> dict[str, str]:
     """The `x` and `y` attributes of a one-series `<bar-chart>` / `<pie-chart>` (lists of lists)."""
     return {
+        "names": json.dumps(list(labels), ensure_ascii=False),
         "x": json.dumps([list(labels)], ensure_ascii=False),
         "y": json.dumps([[_number(v) for v in values]]),
     }

@@ -11,6 +11,8 @@ from demo.ctai_calls import seed_demo_calls
 from demo.ctai_calls import summary as calls_summary
 from demo.finance import seed_demo_finance
 from demo.projects import seed_demo_projects, summary
+from demo.steering import seed_demo_steering
+from demo.steering import summary as steering_summary
 from demo.tokens import DEFAULT_TOKENS_FILE, seed_demo_tokens, write_tokens_file
 
 
@@ -43,3 +45,4 @@ class Command(BaseCommand):
         for account in CTAI_ACCOUNTS:
             self.stdout.write(f"  {Role(account.role).label:<24} {account.address}")
         self.stdout.write(f"Appels à projets et avenants de démonstration : {calls_summary(seed_demo_calls())}")
+        self.stdout.write(f"Pilotage de démonstration : {steering_summary(seed_demo_steering())}")
