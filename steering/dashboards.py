@@ -31,6 +31,7 @@ from projects.models import Project
 from referential.models import Department, scope_of
 from reporting.enums import Period, ReportState
 from reporting.models import Report, ReportQuerySet
+from steering.models import Evaluation
 from steering.schedule import REPORTED_PROGRAMMING_STATES, REPORTED_PROJECT_STATES
 
 ZERO = Decimal("0.00")
@@ -83,6 +84,11 @@ class Scope:
     @property
     def reports(self) -> ReportQuerySet:
         qs = Report.objects.for_user(self.user)
+        return qs.filter(department=self.department) if self.department else qs
+
+    @property
+    def evaluations(self) -> QuerySet[Evaluation]:
+        qs = Evaluation.objects.for_user(self.user)
         return qs.filter(department=self.department) if self.department else qs
 
     @property

@@ -120,6 +120,7 @@ def figures(scope: d.Scope) -> dict[str, Any]:
         "reached_url": _url("web:report_list", etat=ReportState.ACCEPTED, periode=Period.FINAL, departement=dep),
         "waiting": d.waiting_files(scope),
         "engaged": d.engaged_territories(scope),
+        "evaluations": list(scope.evaluations.select_related("authority").order_by("-completed_on", "pk")),
     }
 
 
@@ -194,6 +195,8 @@ def _export_rows(scope: d.Scope) -> Iterator[Sequence[Cell]]:
     for label, n, amount in f["actions_priority_rows"]:
         yield ("Actions de CTAI par priorité", label, n, amount)
     yield ("Bilans en retard", "", "", f["late_reports"])
+    for evaluation in f["evaluations"]:
+        yield ("Évaluations qualitatives", evaluation.title, evaluation.completed_on, evaluation.summary or "en cours")
     for kind, rows in f["waiting"].items():
         for w in rows:
             yield (

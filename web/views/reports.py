@@ -5,20 +5,28 @@ outside the reader's scope."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from contracts.models import Action
+from contracts.models import Action, Contract
 from programme.errors import TransitionError
 from projects.models import Project
 from reporting import permissions as perm
 from reporting.enums import ReportState
 from reporting.models import Report
 from reporting.services import REPORT, apply_transition, invite_operator, save_report
+from steering.models import Evaluation
+from steering.schedule import (
+    REPORTED_PROJECT_STATES,
+    ensure_project_reports,
+)
 from web.forms.reports import PERSONAL_DATA_NOTICE, ReportFilterForm, ReportForm, ReportReviewForm
 
 PAGE_SIZE = 50
@@ -114,3 +122,25 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def file_steering_context(file: Project | Contract) -> dict[str, Any]:
+    """The reports and the evaluations of a PTAI, or of a CTAI's actions, for the file's page (two
+    queries). Reached through the file's own scoped page: no second scope check."""
+    if isinstance(file, Project):
+        file_reports = Report.objects.for_target(file)
+        if file.state in REPORTED_PROJECT_STATES and not file_reports.exists():
+            ensure_project_reports(file)  # committed since the last daily run: owed from now on
+        evaluations = Evaluation.objects.filter(
+            target_type=ContentType.objects.get_for_model(Project), target_id=file.pk
+        )
+    else:
+        actions = Action.objects.filter(programming__contract=file).values("pk")
+        file_reports = Report.objects.filter(
+            target_type=ContentType.objects.get_for_model(Action), target_id__in=actions
+        )
+        evaluations = Evaluation.objects.filter(contract=file)
+    return {
+        "file_reports": list(file_reports.select_related("campaign").order_by("due_on", "pk")),
+        "file_evaluations": list(evaluations.order_by("-completed_on", "pk")),
+    }
