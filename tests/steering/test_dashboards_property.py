@@ -259,3 +259,19 @@ def test_each_figure_links_to_the_list_whose_total_is_the_figure(world):
     link = next(a for a in _tags(page.by_id("table-ptai"), "a") if a.text() == "2")
     listing = reader.get(link.attrs["href"]).content.decode()
     assert "2 projets" in listing
+
+
+@pytest.mark.parametrize("per_departement", [1, 6])
+def test_the_national_dashboard_stays_flat_as_departements_and_files_grow(
+    world, per_departement, django_assert_max_num_queries
+):
+    """Figures from grouped queries: the same number of queries whatever the number of files and
+    départements (never one query per département or per state)."""
+    specs = [(code, state, 2021, 3, 4) for code in CODES for state in TRAITS for _ in range(per_departement)]
+    reports_ = [(code, ReportState.ACCEPTED, Period.FINAL, -3, 2, 2) for code in CODES] * per_departement
+    _make(world, specs, reports_, [(code, 100, 0) for code in CODES])
+    reader = PersonaClient(world["diair"])
+    url = reverse("web:steering_dashboard")
+    reader.get(url)
+    with django_assert_max_num_queries(26):
+        assert reader.get(url + "?carte=engages").status_code == 200
