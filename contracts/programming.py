@@ -50,6 +50,7 @@ from programme.enums import BudgetLineCode
 from programme.errors import TransitionError
 from programme.models import Campaign, Domain, Priority
 from programme.workflow import AvailableTransition, TransitionForm, Workflow
+from reporting.services import require_accepted_final_report
 
 T = ProgrammingTransitionName
 
@@ -477,6 +478,9 @@ def _move_money(programming: Programming, name: str, user: Any, reason: str, dat
         elif name == T.CANCEL_COMMITMENT:
             _cancel_commitments(programming, user, reason)
         elif name == T.CLOSE:
+            require_accepted_final_report(
+                programming.actions.filter(review=ActionReview.ACCEPTED).order_by("pk"), "des actions de l'année"
+            )
             _settle(programming, user, data)
     except FinanceError as exc:
         raise TransitionError(exc.messages, code=f"finance_{exc.code or 'refused'}") from exc

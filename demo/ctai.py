@@ -89,6 +89,7 @@ from contracts.enums import (
 from contracts.models import ActionPublic, Contract, Programming
 from demo.accounts import DEMO_DOMAIN, DemoAccount, seed_demo_accounts
 from demo.projects import ASSOCIATIONS, demo_rna, demo_siret
+from demo.reports import accept_final_report
 from programme.models import Campaign
 from programme.services import M2M_FIELDS, record_derogation
 from referential.enums import AuthorityKind
@@ -878,6 +879,8 @@ def _walk_programming(
         if spec.state == P.CLOSED:
             assert spec.report is not None, spec
             received, spent_base, spent_complement = spec.report
+            for action in programming.actions.filter(review=ActionReview.ACCEPTED):
+                accept_final_report(target=action, agent=agent, reviewer=prefect, spent=action.state_amount)
             programming = programming_services.apply_transition(
                 programming=programming,
                 name=PT.CLOSE,

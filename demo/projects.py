@@ -45,6 +45,7 @@ from django.test.utils import override_settings
 from accounts.models import User
 from core.validators import luhn_is_valid
 from demo.accounts import DEMO_DOMAIN, OCCITANIE_ACCOUNTS, DemoAccount, seed_demo_accounts
+from demo.reports import accept_final_report
 from demo.story import StoryClock
 from programme.enums import ContributionKind, TargetPublic
 from programme.models import Campaign, Domain
@@ -767,12 +768,19 @@ def _walk(spec: DemoFile, project: Project, users: dict[str, User], clock: Story
     refused = spec.state == S.PREFECT_REFUSED
     for step, (name, who) in enumerate(SENT_BACK if spec.sent_back else PATHS[spec.state], start=1):
         with clock.at(step):
-            project = _step(spec, project, name, actors[who], requested, granted, refused)
+            project = _step(spec, project, name, actors[who], actors["agent"], requested, granted, refused)
     return project
 
 
 def _step(
-    spec: DemoFile, project: Project, name: str, user: User, requested: Decimal, granted: Decimal, refused: bool
+    spec: DemoFile,
+    project: Project,
+    name: str,
+    user: User,
+    agent: User,
+    requested: Decimal,
+    granted: Decimal,
+    refused: bool,
 ) -> Project:
     """One step of the story, as its actor takes it."""
     kwargs: dict[str, Any] = {"reason": REASONS.get(name, "")}
@@ -790,8 +798,12 @@ def _step(
         )
     elif name == T.MINISTRY_APPROVE:
         kwargs["amount"] = granted
-    elif name == T.CLOSE and spec.final is not None:
-        kwargs["amount"] = Decimal(spec.final)
+    if name == T.CLOSE:
+        # The balance waits for the accepted final report (entered by the agent, accepted by the préfet).
+        spent = Decimal(spec.final) if spec.final is not None else granted
+        accept_final_report(target=project, agent=agent, reviewer=user, spent=spent)
+        if spec.final is not None:
+            kwargs["amount"] = Decimal(spec.final)
     return apply_transition(project=project, name=name, user=user, **kwargs)
 
 

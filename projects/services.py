@@ -43,6 +43,7 @@ from projects.models import AuthorityContribution, BudgetItem, Project, ProjectT
 from projects.tasks import after_transition
 from projects.workflow import PTAI, AvailableTransition, available_transitions
 from referential.models import Authority, Department
+from reporting.services import require_accepted_final_report
 
 __all__ = [
     "AvailableTransition",
@@ -405,6 +406,7 @@ def _move_money(project: Project, name: str, user: Any, reason: str, amount: Any
     elif name == TransitionName.CANCEL_COMMITMENT:
         _cancel_commitment(project, user, reason)
     elif name == TransitionName.CLOSE:
+        require_accepted_final_report([project], "du projet")
         return _close(project, user, amount)
     return None
 

@@ -35,6 +35,10 @@ def nav_items_for(user: Any) -> list[tuple[str, str]]:
         items.append(("Départements", reverse("web:department_list")))
     if user.has_role(*STATE_ROLES):
         items.append(("Budget", reverse("web:budget")))
+    if user.has_role(Role.AGENT, *STATE_ROLES):
+        items.append(("Pilotage", reverse("web:steering_dashboard")))
+    if user.has_role(Role.AGENT, Role.OPERATOR, *STATE_ROLES):
+        items.append(("Bilans", reverse("web:report_list")))
     if user.has_role(Role.ADMIN):
         items.append(("Utilisateurs", reverse("web:user_list")))
     if user.has_role(Role.ADMIN, Role.DIAIR, Role.MINISTRY):

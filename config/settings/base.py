@@ -53,11 +53,13 @@ INSTALLED_APPS = [
     "finance",
     "documents",
     "messaging",
+    "reporting",
     "projects",
     "contracts",
     "imports",
     # The public side: open data, catalogue, local contacts (reads the domain, public fields only).
     "public",
+    "steering",
     # Doors.
     "web",
     "api",

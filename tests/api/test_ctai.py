@@ -27,6 +27,7 @@ from tests.api.conftest import API, ApiClient
 from tests.contracts.conftest import DIAGNOSIS, SIGN_DATA, make_contract
 from tests.factories import grenoble_metropole, isere, metropole_de_lyon, with_luhn_key
 from tests.projects.conftest import isere_envelope, make_persona
+from tests.reporting.factories import accept_programming_reports
 
 pytestmark = pytest.mark.django_db
 
@@ -547,6 +548,7 @@ def test_f22_f24_f15_f43_a_programming_is_presented_approved_and_committed_throu
     assert [t["name"] for t in prefect.get_json(f"{url}/transitions/")] == ["cancel_commitment", "close"]
 
     # The year's report: the balance paid up to what was spent, the rest released.
+    accept_programming_reports(Programming.objects.get(pk=pk))
     body = refused(act(prefect, url, "close", report_received_on="2023-03-15", final_base_amount="160000"))
     assert body["code"] == "finance_amount_above_committed"
     closed = ok(act(prefect, url, "close", report_received_on="2023-03-15", final_base_amount="140000"))

@@ -16,6 +16,7 @@ from projects.models import Project, ProjectTransition
 from tests.api.conftest import API, ApiClient
 from tests.factories import grenoble_metropole
 from tests.projects.conftest import make_persona, national_credits
+from tests.reporting.factories import accepted_final_report
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +173,7 @@ def test_f38_a_ptai_goes_from_draft_to_closed_through_the_api_alone(django_captu
     assert ProjectTransition.objects.filter(project_id=pk).count() == logged
 
     # The préfet closes on the final report, spending 40 000 €: the balance is paid, 5 000 € released.
+    accepted_final_report(Project.objects.get(pk=pk))
     closed = ok(act(prefect, pk, "close", amount="40 000"))
     assert (closed["state"], closed["committed_amount"], closed["paid_amount"]) == ("closed", "40000.00", "40000.00")
     final = envelope_balance(ministry, BudgetLineCode.NEWCOMERS)

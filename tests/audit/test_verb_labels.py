@@ -8,6 +8,7 @@ from pathlib import Path
 from audit.verbs import VERB_LABELS
 from contracts.enums import AmendmentTransitionName, ApplicationStatus, ProgrammingTransitionName, TransitionName
 from projects.enums import TransitionName as ProjectTransitionName
+from reporting.enums import ReportTransitionName
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = (
@@ -21,6 +22,8 @@ APPS = (
     "programme",
     "projects",
     "referential",
+    "reporting",
+    "steering",
 )
 LITERAL = re.compile(r"verb=\"([a-z_]+\.[a-z_]+)\"")
 
@@ -30,6 +33,7 @@ BUILT = (
     + [f"contracts.{name}" for name in TransitionName.values]
     + [f"contracts.programming_{name}" for name in ProgrammingTransitionName.values]
     + [f"contracts.amendment_{name}" for name in AmendmentTransitionName.values]
+    + [f"reporting.{name}" for name in ReportTransitionName.values]
     + [f"contracts.call_application_{s}" for s in (ApplicationStatus.SELECTED, ApplicationStatus.REJECTED)]
 )
 

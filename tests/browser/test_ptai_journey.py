@@ -240,6 +240,27 @@ def test_f30_f45_ptai_journey_in_the_browser(make_visitor: Any) -> None:
     act(prefect, pk, "Engager les crédits et verser l'avance", "Engagé", "ptai-engage")
     expect(prefect.page.locator("#montant-engage")).to_contain_text("18 000,00")
     expect(prefect.page.locator("#montant-verse")).to_contain_text("9 000,00")
+    log_out(prefect)
+
+    # The balance waits for the final report: the agent enters its counts and hands it in, the
+    # préfet accepts it (counts only, no personal data), both from the file page's « Bilans ».
+    agent = logged_in(make_visitor, "agent.grenoble")
+    agent.visit(f"/ptai/{pk}/", "ptai-bilans")
+    agent.page.get_by_role("link", name=re.compile(r"^Bilan final")).click()
+    expect(agent.page.get_by_text("aucune donnée personnelle", exact=False).first).to_be_visible()
+    agent.page.get_by_label(re.compile(r"BPI accompagnés")).fill("12")
+    agent.page.get_by_label(re.compile(r"Autres primo-arrivants accompagnés")).fill("18")
+    agent.page.get_by_label(re.compile(r"Bilan qualitatif")).fill("Vingt-quatre séances de formation menées.")
+    agent.check("ptai-bilan-final-saisie")
+    agent.page.get_by_role("button", name="Enregistrer et remettre le bilan").click()
+    expect(agent.page.get_by_text("Le bilan est remis")).to_be_visible()
+    log_out(agent)
+    prefect = logged_in(make_visitor, "prefet.isere")
+    prefect.visit(f"/ptai/{pk}/", "ptai-bilans-prefet")
+    prefect.page.get_by_role("link", name=re.compile(r"^Bilan final")).click()
+    prefect.page.get_by_role("button", name="Accepter le bilan").click()
+    expect(prefect.page.get_by_text("Le bilan est accepté.")).to_be_visible()
+    prefect.check("ptai-bilan-final-accepte")
     act(
         prefect,
         pk,

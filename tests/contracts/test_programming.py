@@ -43,6 +43,7 @@ from programme.models import BudgetLine, Priority
 from tests.contracts.conftest import SIGN_DATA, campaign, make_contract
 from tests.factories import isere, make_user
 from tests.mail import links, recipients
+from tests.reporting.factories import accept_programming_reports
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +149,8 @@ def walk(programming: Programming, people: dict[str, Any], *names: str) -> Progr
     for name in names:
         reason = {"request_changes": "À revoir", "cancel_commitment": "Erreur d'imputation."}.get(name, "")
         data = REPORT if name == "close" else {}
+        if name == "close":
+            accept_programming_reports(programming)
         if name == "approve":
             for action in programming.actions.all():
                 review_action(user=people["diair"], action=action, decision=ActionReview.ACCEPTED)
@@ -387,6 +390,7 @@ def test_the_year_s_report_pays_the_balance_and_releases_the_rest(people, prepar
 def test_the_year_s_report_is_refused_beyond_the_commitment_or_below_the_advance(people, prepared, amounts, message):
     credits_for_isere()
     programming = walk(prepared, people, "present", "approve", "commit")
+    accept_programming_reports(programming)
     entries = LedgerEntry.objects.count()
     with pytest.raises(TransitionError, match=message):
         apply_transition(
@@ -443,6 +447,7 @@ def test_f38_an_instructeur_with_the_prefects_signing_delegation_commits_and_set
     instructor = User.objects.get(pk=instructor.pk)  # memberships read again
     assert "commit" in {t.name for t in PROGRAMMING.available(programming, instructor)}
     programming = apply_transition(programming=programming, name="commit", user=instructor)
+    accept_programming_reports(programming)
     programming = apply_transition(programming=programming, name="close", user=instructor, **REPORT)
     assert programming.state == ProgrammingState.CLOSED
     assert programming.transitions.get(transition="commit").actor == instructor
@@ -470,6 +475,7 @@ def test_a_programming_committed_before_the_advances_keeps_its_entries_and_is_se
         setattr(programming, attribute, commitment)
     programming.save()
     Programming.objects.filter(pk=programming.pk).update(state=ProgrammingState.COMMITTED)
+    accept_programming_reports(programming)
     before = list(LedgerEntry.objects.order_by("pk").values_list("pk", "kind", "amount"))
     programming = apply_transition(
         programming=Programming.objects.get(pk=programming.pk),
@@ -614,6 +620,8 @@ def test_each_step_tells_the_next_actor_by_e_mail_after_the_commit(
         if name == "approve":
             for action in prepared.actions.all():
                 review_action(user=people["diair"], action=action, decision=ActionReview.ACCEPTED)
+        if name == "close":
+            accept_programming_reports(prepared)
         mailoutbox.clear()
         data = REPORT if name == "close" else {}
         with django_capture_on_commit_callbacks(execute=True):

@@ -334,3 +334,27 @@ def test_lyon_steering_committee(db_access: dict[str, Any]) -> None:
     committee = SteeringCommittee.objects.get(contract__authority__siren="200046977")
     assert committee.organised_by.email.startswith("diair@")
     assert committee.evaluated_actions.count() == 1
+
+
+def test_f23_the_demo_steers_the_programme(db_access: dict[str, Any]) -> None:
+    """Reports accepted, handed in, sent back and late; a national and a départemental committee
+    whose decisions are on the files' timelines; two evaluations, one rendered with its summary."""
+    from reporting.enums import ReportState
+    from reporting.models import Report
+    from steering.enums import CommitteeLevel
+    from steering.models import Committee, Decision, Evaluation
+
+    assert "Pilotage de démonstration : " in db_access["first"]
+    assert "Pilotage de démonstration : déjà présents." in db_access["second"]
+    states = {state for state in Report.objects.values_list("state", flat=True)}
+    assert {ReportState.ACCEPTED, ReportState.SUBMITTED, ReportState.COMPLETION_REQUESTED} <= states
+    assert Report.objects.late().exists()
+    assert sorted(Committee.objects.values_list("level", flat=True)) == sorted(
+        [CommitteeLevel.DEPARTMENT, CommitteeLevel.NATIONAL]
+    )
+    lyon = Contract.objects.get(kind=ContractKind.CTAI, authority__siren="200046977")
+    assert Decision.objects.filter(committee__level=CommitteeLevel.NATIONAL).count() == 2
+    assert Event.objects.for_target(lyon).filter(verb="steering.decision").exists()
+    evaluations = Evaluation.objects.order_by("pk")
+    assert evaluations.count() == 2
+    assert evaluations.filter(completed_on__isnull=False, contract=lyon).exclude(summary="").exists()

@@ -33,6 +33,7 @@ from tests.factories import grenoble_metropole, isere, make_user
 from tests.factories import rhone as make_rhone
 from tests.projects.conftest import euros
 from tests.projects.factories import ProjectFactory
+from tests.reporting.factories import accepted_final_report
 
 pytestmark = pytest.mark.django_db
 S = ProjectState
@@ -171,6 +172,7 @@ def test_f30_f38_journey_from_draft_to_closed_through_the_services(
     ]
     assert "Ce qui est attendu de vous : engager les crédits délégués" in mailoutbox[-3].body + mailoutbox[-4].body
 
+    accepted_final_report(project)
     project = apply_transition(project=project, name="close", user=people["prefect_isere"])
     assert project.state == S.CLOSED
     assert commitment_totals([project.commitment_id])[project.commitment_id] == (euros(40000), euros(40000))
@@ -288,6 +290,7 @@ def test_f38_an_instructeur_with_the_prefects_signing_delegation_commits_and_clo
 
     project = apply_transition(project=project, name="commit", user=instructor)
     assert (project.state, project.commitment.created_by) == (S.FUNDED, instructor)
+    accepted_final_report(project)
     assert apply_transition(project=project, name="close", user=instructor).state == S.CLOSED
     assert Event.objects.filter(verb="accounts.signing_delegation_granted", target_id=str(instructor.pk)).exists()
 
@@ -376,6 +379,7 @@ def test_close_with_a_lower_final_amount_pays_what_was_spent_and_releases_the_re
     project = walk(ProjectFactory(), people, *TO_FUNDED)
     envelope_id = project.commitment.envelope_id
     available_before = balance(envelope_id).available
+    accepted_final_report(project)
     project = apply_transition(project=project, name="close", user=people["prefect_isere"], amount="32 000")
     assert commitment_totals([project.commitment_id])[project.commitment_id] == (euros(32000), euros(32000))
     assert balance(envelope_id).available == available_before + euros(8000)
@@ -388,6 +392,7 @@ def test_close_with_a_lower_final_amount_pays_what_was_spent_and_releases_the_re
 
 def test_close_below_what_was_paid_is_refused(people, national_2021):
     project = walk(ProjectFactory(), people, *TO_FUNDED)
+    accepted_final_report(project)
     with pytest.raises(TransitionError) as caught:
         apply_transition(project=project, name="close", user=people["prefect_isere"], amount="1000")
     assert caught.value.code == "finance_amount_below_paid"

@@ -23,6 +23,7 @@ from referential.models import Authority
 from tests.factories import grenoble_metropole, make_user, metropole_de_lyon
 from tests.projects.conftest import PERSONAS, euros, make_persona
 from tests.projects.factories import ProjectFactory, bare_commitment
+from tests.reporting.factories import accepted_final_report
 
 pytestmark = pytest.mark.django_db
 
@@ -291,6 +292,7 @@ def test_with_money_annotates_without_a_query_per_row(people, national_2021, dja
 
     funded = walk(ProjectFactory(), people, *TO_FUNDED)
     closed = walk(ProjectFactory(), people, *TO_FUNDED)
+    accepted_final_report(closed)
     apply_transition(project=closed, name="close", user=people["prefect_isere"], amount="25000")
     for _ in range(3):
         ProjectFactory(funded=True)

@@ -23,6 +23,7 @@ from tests.factories import metropole_de_lyon, rhone
 from tests.projects.conftest import PERSONAS, make_persona
 from tests.projects.factories import ProjectFactory
 from tests.projects.test_journey_and_money import STEPS, walk
+from tests.reporting.factories import accepted_final_report
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,10 @@ def project_in(trait: str | None, voiron: Any, request: pytest.FixtureRequest | 
     project = ProjectFactory()
     project.partners.add(voiron)
     steps = list(STEPS)
-    return walk(project, people, *steps[: steps.index(trait.removeprefix("walk:")) + 1])
+    project = walk(project, people, *steps[: steps.index(trait.removeprefix("walk:")) + 1])
+    if trait == "walk:commit":
+        accepted_final_report(project)  # the balance (close) waits for it
+    return project
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -29,7 +29,7 @@ NOT_ISERE = ("agent_lyon", "instructor_rhone", "prefect_rhone")
 NO_CTAI = ("operator_user", "no_role_user")
 CREATORS = ("agent_grenoble", "agent_lyon", "prefect_isere", "prefect_rhone", "diair")
 LIST_BUDGET = 12
-DETAIL_BUDGET = 20
+DETAIL_BUDGET = 23  # + the reports of its actions, those still owed, its evaluations (steering)
 
 
 @pytest.fixture

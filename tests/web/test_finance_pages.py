@@ -22,6 +22,7 @@ from finance.enums import EntryKind, EnvelopeLevel
 from finance.models import Envelope, LedgerEntry
 from programme.models import BudgetLine, Campaign
 from tests.factories import MembershipFactory, department, isere, make_user, rhone
+from tests.reporting.factories import accepted_final_report
 from tests.web.html import field_errors, form_errors, parse, text_of
 from tests.web.personas import PersonaClient, persona
 
@@ -507,6 +508,7 @@ def test_f38_the_envelope_shows_what_is_held_for_files_and_links_each_entry_to_i
         in (text)
     )
     project = apply_transition(project=project, name="commit", user=prefect_isere.user)
+    accepted_final_report(project)
     apply_transition(project=project, name="close", user=prefect_isere.user, amount="10000")
 
     page = parse(prefect_isere.get(envelope_url(money.isere)).text)

@@ -21,6 +21,7 @@ from contracts.programming import add_action, create_programming, update_action
 from programme.models import Domain
 from tests.contracts.conftest import campaign, make_persona
 from tests.contracts.test_programming import credits_for_isere, housing, language, signed_contract, walk
+from tests.reporting.factories import accept_programming_reports
 from tests.web.html import parse
 from tests.web.html import text_of as text_of_html
 from tests.web.personas import PersonaClient
@@ -179,6 +180,7 @@ def test_the_diair_examines_each_action_then_the_prefect_commits(people, program
     ]
 
     # The year's report: the balance paid up to what was spent, the rest released.
+    accept_programming_reports(programming)
     response = prefect.post(
         reverse("web:programming_transition", args=[programming.pk, "close"]),
         {"etat": "committed", "report_received_on": "2023-03-15", "final_base_amount": "140000"},

@@ -23,6 +23,7 @@ from projects.models import Project, ProjectTransition
 from tests.factories import grenoble_metropole
 from tests.projects.conftest import national_credits
 from tests.projects.factories import ProjectFactory
+from tests.reporting.factories import accepted_final_report
 from tests.web.html import all_errors, field_errors, parse, text_of
 from tests.web.personas import PersonaClient
 
@@ -173,6 +174,7 @@ def test_f30_f45_journey_from_empty_draft_to_closed_through_the_pages(
     download = agent_grenoble.get(reverse("web:document_download", args=[decision.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
 
+    accepted_final_report(project)
     act(prefect_isere, project, "close")
     project.refresh_from_db()
     assert project.state == S.CLOSED

@@ -54,6 +54,7 @@ from web.lists import kept_query, sortable_headers, sorted_by
 from web.views import contract_documents
 from web.views.accounts import _require
 from web.views.programmings import programmings_context
+from web.views.reports import file_steering_context
 from web.views.steering import committees_context
 from web.views.workflow import error_messages, transition_page
 
@@ -291,6 +292,7 @@ def contract_detail(request: HttpRequest, pk: int, derogation_form: DerogationFo
             **programmings_context(contract, user),
             **contract_documents.contract_page_context(contract, user),
             **committees_context(contract, user),
+            **file_steering_context(contract),
         },
     )
 

@@ -13,6 +13,8 @@ from demo.finance import seed_demo_finance
 from demo.projects import seed_demo_projects, summary
 from demo.public import seed_demo_public
 from demo.public import summary as public_summary
+from demo.steering import seed_demo_steering
+from demo.steering import summary as steering_summary
 from demo.tokens import DEFAULT_TOKENS_FILE, seed_demo_tokens, write_tokens_file
 
 
@@ -46,3 +48,4 @@ class Command(BaseCommand):
             self.stdout.write(f"  {Role(account.role).label:<24} {account.address}")
         self.stdout.write(f"Appels à projets et avenants de démonstration : {calls_summary(seed_demo_calls())}")
         self.stdout.write(f"Côté public et données ouvertes : {public_summary(seed_demo_public())}")
+        self.stdout.write(f"Pilotage de démonstration : {steering_summary(seed_demo_steering())}")

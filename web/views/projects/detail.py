@@ -29,6 +29,7 @@ from projects.subject import findings
 from projects.workflow import FORMS, PTAI
 from web.forms.projects import MessageForm
 from web.views.projects.common import can_see_ptai, get_project, panel
+from web.views.reports import file_steering_context
 from web.views.workflow import transition_page
 
 TIMELINE_LENGTH = 100
@@ -86,6 +87,7 @@ def project_detail(request: HttpRequest, pk: int, message_form: MessageForm | No
             "events": _timeline(project, user),
             "decisions": _decisions(project, user),
             "can_edit": _may_edit(project, user),
+            **file_steering_context(project),
         },
     )
 
