@@ -53,10 +53,13 @@ def test_every_model_that_carries_money_keeps_its_history():
     assert "simple_history.middleware.HistoryRequestMiddleware" in settings.MIDDLEWARE
     from simple_history.models import registered_models
 
+    # Copies rebuilt from the files at each publication (their amounts' history is the files').
+    derived = {"public.CatalogueEntry"}
     missing = [
         model._meta.label
         for model in apps.get_models()
-        if not model._meta.label.startswith("simple_history")
+        if model._meta.label not in derived
+        and not model._meta.label.startswith("simple_history")
         and not model.__name__.startswith("Historical")
         and any(_is_money(f) for f in model._meta.get_fields() if isinstance(f, models.Field))
         and model not in registered_models.values()

@@ -148,11 +148,22 @@ def fill_request(visitor: Visitor) -> int:
     expenses = page.get_by_role("table", name="Dépenses, par nature")
     resources = page.get_by_role("table", name=re.compile(r"^Ressources"))
     row_field(expenses, "Nature de la dépense (ligne 1)").press_sequentially("Animation des ateliers")
-    row_field(expenses, "Montant (€) (ligne 1)").press_sequentially("30000")
+    # Issue 10: amounts typed the way a French civil servant types them; absurd or ambiguous ones refused.
+    row_field(expenses, "Montant (€) (ligne 1)").press_sequentially("1e9")
+    row_field(resources, "Montant (€) (ligne 1)").press_sequentially("12,345.67")
+    continue_(page)
+    expect(page).to_have_url(re.compile(rf"/ptai/{pk}/modifier/budget/$"))
+    expect(page.get_by_text("Indiquez un montant en euros, par exemple 40 000 ou 12 345,67.").first).to_be_visible()
+    expect(page.get_by_text(re.compile("« 12,345.67 » est ambigu")).first).to_be_visible()
+    visitor.check("ptai-etape-budget-montants-refuses")
+    expenses = page.get_by_role("table", name="Dépenses, par nature")
+    resources = page.get_by_role("table", name=re.compile(r"^Ressources"))
+    row_field(expenses, "Nature de la dépense (ligne 1)").fill("Animation des ateliers")
+    row_field(expenses, "Montant (€) (ligne 1)").fill("30 000")
     expect(row_field(resources, "Ressource (ligne 1)")).to_have_value("state_request")
-    row_field(resources, "Montant (€) (ligne 1)").press_sequentially("20000")
+    row_field(resources, "Montant (€) (ligne 1)").fill("20\u202f000 €")
     expect(row_field(resources, "Ressource (ligne 2)")).to_have_value("authority_cofunding")
-    row_field(resources, "Montant (€) (ligne 2)").press_sequentially("10000")
+    row_field(resources, "Montant (€) (ligne 2)").fill("10 000,00")
     visitor.check("ptai-etape-budget")
     continue_(page)
 
@@ -205,7 +216,7 @@ def test_f30_f45_ptai_journey_in_the_browser(make_visitor: Any) -> None:
     instructor.page.locator("label").filter(has_text=re.compile(r"^\s*Favorable\s*$")).click()
     expect(instructor.page.get_by_role("radio", name="Favorable", exact=True)).to_be_checked()
     instructor.page.get_by_label("Texte de l'avis").press_sequentially("Projet cohérent avec le diagnostic.")
-    instructor.page.get_by_label("Montant proposé (€)").press_sequentially(str(PROPOSED))
+    instructor.page.get_by_label("Montant proposé (€)").press_sequentially("20 000")  # PROPOSED, the French way
     instructor.check("ptai-avis-formulaire")
     instructor.page.get_by_role("button", name="Confirmer : rendre l'avis d'instruction").click()
     expect(instructor.page).to_have_url(re.compile(rf"/ptai/{pk}/$"))
@@ -224,7 +235,7 @@ def test_f30_f45_ptai_journey_in_the_browser(make_visitor: Any) -> None:
         "Valider (Ministère)",
         "Validé par le Ministère",
         "ptai-valide-ministere",
-        fields={"Montant accordé (€)": str(GRANTED)},
+        fields={"Montant accordé (€)": "18 000,00 €"},  # GRANTED
     )
     expect(ministry.page.locator("#montant-accorde")).to_contain_text("18 000,00")
     expect(ministry.page.get_by_role("link", name="Engager les crédits et verser l'avance")).to_have_count(0)
