@@ -8,8 +8,11 @@ right one.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from documents.authority import issued_by
 from documents.models import Document
@@ -22,9 +25,17 @@ from projects.models import Project
 REFUSALS = (TransitionName.PREFECT_REFUSE, TransitionName.MINISTRY_REFUSE)
 
 
-def _common(project: Project, actor: Any, *, ministry: bool = False) -> dict[str, Any]:
+def _decided_on(project: Project, *names: str) -> date | None:
+    """The day of the decision the letter carries (its transition's date, not the day a worker
+    generated the PDF)."""
+    log = project.transitions.filter(transition__in=names).order_by("-created_at", "-pk").first()
+    return timezone.localtime(log.created_at).date() if log is not None else None
+
+
+def _common(project: Project, actor: Any, *, ministry: bool = False, on: date | None = None) -> dict[str, Any]:
     return {
         **issued_by(project.department, actor, ministry=ministry),
+        **({"issued_on": on} if on is not None else {}),
         "reference": project.reference,
         "subject": project.title or str(project),
         "campaign_year": project.campaign.year,
@@ -38,7 +49,7 @@ def generate_decision_documents(project: Project, actor: Any) -> list[Document]:
     rate = Decimal(str(rules.get("advance_rate", "50")))
     advance = advance_of(granted, rules)
     line = BudgetLineCode.REFUGEES if project.target_public == TargetPublic.BPI_ONLY else BudgetLineCode.NEWCOMERS
-    common = _common(project, actor)
+    common = _common(project, actor, on=_decided_on(project, TransitionName.COMMIT))
     decision = generate(
         actor=actor,
         target=project,
@@ -84,7 +95,12 @@ def generate_refusal_letter(project: Project, actor: Any) -> Document:
         target=project,
         template_name="refusal_letter.html",
         context={
-            **_common(project, actor, ministry=last is not None and last.transition == TransitionName.MINISTRY_REFUSE),
+            **_common(
+                project,
+                actor,
+                ministry=last is not None and last.transition == TransitionName.MINISTRY_REFUSE,
+                on=_decided_on(project, *REFUSALS),
+            ),
             "recipient_name": project.lead_authority.name,
             "reason": last.reason if last else "",
             "requested_amount": project.requested_amount,

@@ -54,9 +54,9 @@ def nav_items_for(user: Any) -> list[tuple[str, str]]:
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     path = request.path
-    items = []
-    for label, url in nav_items_for(request.user):
-        # A link to a section of a page (#contacts) is never "the current page".
-        current = "#" not in url and (path == url or (url != "/" and path.startswith(url)))
-        items.append({"label": label, "url": url, "current": current})
-    return {"nav_items": items}
+    links = nav_items_for(request.user)
+    # The current page is the most precise link it falls under (« Mes candidatures », not « Appels à
+    # projets » too); a link to a section of a page (#contacts) is never "the current page".
+    matching = [url for _, url in links if "#" not in url and (path == url or (url != "/" and path.startswith(url)))]
+    current = max(matching, key=len, default=None)
+    return {"nav_items": [{"label": label, "url": url, "current": url == current} for label, url in links]}

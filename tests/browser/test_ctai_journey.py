@@ -520,8 +520,8 @@ def test_f16_f24_ctair_widened_into_a_ctai(make_visitor: Any) -> None:
     page = prefect.page
     expect(page.locator("#elargit").get_by_role("link", name=RENNES_CTAIR)).to_have_attribute("href", f"/ctai/{ctair}/")
     signed = timeline(page).get_by_role("listitem").filter(has_text="Contrat signé")
-    expect(signed).to_contain_text(f"élargit : {RENNES_CTAIR} (n° {ctair})")
-    expect(signed).to_contain_text("signé le : 14/03/2022")
+    expect(signed).to_contain_text(f"Élargit : {RENNES_CTAIR} (n° {ctair})")
+    expect(signed).to_contain_text("Signé le : 14/03/2022")
 
     # The CTAIR: closed as widened, linked to its CTAI, and its timeline says so.
     prefect.visit(f"/ctai/{ctair}/", "ctair-elargi")

@@ -121,8 +121,12 @@ def walk(client: Client, *, technical_allowed: bool) -> tuple[int, list[str]]:
         per_name[name] = per_name.get(name, 0) + 1
         response: Any = client.get(path)
         pages += 1
+        if getattr(response, "streaming", False):
+            # A download (a file, an export): read to its end through the test client's wrapper,
+            # which closes it without closing the database connection (request_finished).
+            b"".join(response.streaming_content)
+            continue
         if not isinstance(response, HttpResponse) or response.get("Content-Disposition"):
-            response.close()  # a download (a file, an export): not a page to read
             continue
         if response.status_code >= 500:
             problems.append(f"{path} : erreur {response.status_code}")
@@ -133,7 +137,6 @@ def walk(client: Client, *, technical_allowed: bool) -> tuple[int, list[str]]:
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         page = _read(response.content.decode())
-        response.close()
         if page.technical and not technical_allowed:
             problems.append(f"{path} : un détail technique réservé aux services de l'État")
         for what, pattern in FORBIDDEN:

@@ -6,6 +6,7 @@ ministre de l'Intérieur et par délégation »)."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -41,11 +42,13 @@ def isere_prefecture(db: Any) -> Prefecture:
 def test_the_decision_is_issued_by_the_prefecture_and_signed_by_the_prefect(isere_prefecture: Prefecture) -> None:
     prefect = make_persona("prefect_isere")
     project = ProjectFactory(funded=True, reference="PTAI-2021-38-0042")
+    log = project.transitions.create(transition="commit", source="credits_delegated", target="funded", actor=prefect)
+    project.transitions.filter(pk=log.pk).update(created_at=datetime(2021, 6, 15, 10, 0, tzinfo=UTC))
     decision, letter = generate_decision_documents(project, prefect)
     for document in (decision, letter):
         body = text(document)
         assert "Préfecture de l'Isère" in body and "12 place de Verdun, 38000 Grenoble" in body
-        assert "Grenoble, le" in body
+        assert "Grenoble, le 15 juin 2021" in body  # the day of the commitment, not of the PDF
         assert "Le préfet de l'Isère" in body and prefect.get_full_name() in body
 
 

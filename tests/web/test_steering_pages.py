@@ -85,5 +85,5 @@ def test_query_budget_of_the_contract_page_with_committees(people, with_actions,
     diair = PersonaClient(people["diair"])
     url = reverse("web:contract_detail", args=[contract.pk])
     assert diair.get(url).status_code == 200
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(22):  # + the reports and evaluations of its actions (steering)
         assert diair.get(url).status_code == 200
