@@ -40,7 +40,8 @@ S = ContractState
 SEES_ISERE = ("agent_grenoble", "instructor_isere", "prefect_isere", "diair", "ministry", "admin")
 NOT_ISERE = ("agent_lyon", "instructor_rhone", "prefect_rhone", "operator_user", "no_role_user")
 CONTRIBUTORS = ("agent_grenoble", "prefect_isere", "diair")
-PAGE_BUDGET = 23  # the file page with amendments, documents, messages with attachments, versions, committees, reports, evaluations
+# The file page with amendments, documents, messages with attachments, versions, committees, reports, evaluations.
+PAGE_BUDGET = 23
 
 
 def detail(contract: Contract) -> str:
