@@ -63,8 +63,9 @@ nothing is done once a demo account has created one of these contracts.
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -90,6 +91,7 @@ from contracts.models import ActionPublic, Contract, Programming
 from demo.accounts import DEMO_DOMAIN, DemoAccount, seed_demo_accounts
 from demo.projects import ASSOCIATIONS, demo_rna, demo_siret
 from demo.reports import accept_final_report
+from demo.story import moment
 from programme.models import Campaign
 from programme.services import M2M_FIELDS, record_derogation
 from referential.enums import AuthorityKind
@@ -690,69 +692,116 @@ def _walk_contract(
     signatory = SIGNATORIES[spec.signatory]
     agent, prefect, diair = users[signatory.agent], users[PREFECTS[signatory.department]], users[DIAIR]
     opener = {"agent": agent, "prefect": prefect, "diair": diair}[spec.opened_by]
+    story = _story_dates(spec)
     if spec.widens:
-        contract = _declare_widening(ctair[spec.signatory], opener, signatory, spec.letter)
-        _signatory_derogation(spec, contract, prefect)
+        with moment(story[S.LETTER_RECEIVED]):
+            contract = _declare_widening(ctair[spec.signatory], opener, signatory, spec.letter)
+            _signatory_derogation(spec, contract, prefect)
         path = WIDENING_PATH
     else:
-        contract = contract_services.create_contract(
-            user=opener,
-            authority=authorities[spec.signatory],
-            campaign=campaigns[spec.year],
-            kind=spec.kind,
-            title=spec.title,
-        )
+        with moment(story["created"]):
+            contract = contract_services.create_contract(
+                user=opener,
+                authority=authorities[spec.signatory],
+                campaign=campaigns[spec.year],
+                kind=spec.kind,
+                title=spec.title,
+            )
         path = PATH
     reaches: dict[str, str] = {S.WIDENED: S.SIGNED, S.ENDED: S.SIGNED, S.ABANDONED: spec.abandoned_at}
     reach = reaches.get(spec.state, spec.state)
     steps = path[1 : path.index(reach) + 1]
     for step in steps:
-        if step == S.LETTER_RECEIVED:
-            _signatory_derogation(spec, contract, prefect)
-            if spec.late_letter:
-                record_derogation(
-                    actor=prefect,
-                    target=contract,
-                    rule_id="ctai.letter.deadline",
-                    justification=LATE_LETTER_JUSTIFICATION,
-                    campaign_year=spec.year,
-                )
-            contract = contract_services.apply_transition(
-                contract=contract,
-                name=T.RECORD_LETTER,
-                user=agent,
-                letter_date=spec.letter,
-                signature_year=spec.signature_year,
-            )
-        elif step == S.DIAGNOSIS:
-            contract = contract_services.apply_transition(contract=contract, name=T.START_DIAGNOSIS, user=prefect)
-            contract_services.save_diagnosis(
-                user=agent, contract=contract, **_diagnosis(signatory, complete=reach != S.DIAGNOSIS)
-            )
-        elif step == S.DRAFTING:
-            # The Diair supports the diagnostic of the CTAI; the préfet closes the CTAIR's.
-            closer = diair if contract.kind == ContractKind.CTAI else prefect
-            contract = contract_services.apply_transition(contract=contract, name=T.COMPLETE_DIAGNOSIS, user=closer)
-        elif step == S.SIGNED:
-            contract = contract_services.apply_transition(
-                contract=contract, name=T.SIGN, user=prefect, **_sign_data(spec, signatory, prefect)
-            )
-            if signatory.coordinator_when == "after" and contract.kind == ContractKind.CTAI:
-                # F20: signed without a coordinator, the collectivité names one afterwards.
-                named = _coordinator(spec, signatory)
-                contract = contract_services.record_coordinator(
-                    user=agent,
-                    contract=contract,
-                    name=named["coordinator_name"],
-                    role=named["coordinator_role"],
-                    contact=named["coordinator_contact"],
-                )
-        if spec.widened_at == step:  # F16: a CTAIR in negotiation, carried on as the CTAI
-            contract = _declare_widening(contract, agent, signatory, spec.declared)
+        with moment(story.get(step, story["signed"])):
+            contract = _contract_step(spec, step, reach, contract, signatory, agent, prefect, diair)
     if spec.state == S.ENDED:
-        contract = contract_services.apply_transition(contract=contract, name=T.END, user=prefect, reason=spec.reason)
+        with moment(story["ended"]):
+            contract = contract_services.apply_transition(
+                contract=contract, name=T.END, user=prefect, reason=spec.reason
+            )
     elif spec.state == S.ABANDONED:
-        contract = contract_services.apply_transition(contract=contract, name=T.ABANDON, user=agent, reason=spec.reason)
+        with moment(story["abandoned"]):
+            contract = contract_services.apply_transition(
+                contract=contract, name=T.ABANDON, user=agent, reason=spec.reason
+            )
+    return contract
+
+
+def _story_dates(spec: DemoContract) -> dict[str, date]:
+    """The days of a contract's story (issue 10: a 2019 signature is dated 2019 in its timeline):
+    the letter, the diagnosis a few weeks later, the drafting, the signature, the end."""
+    letter = spec.letter or spec.declared or date(spec.year, 10, 1)
+    signed = spec.signed or letter + timedelta(days=180)
+    drafting = max(letter + timedelta(days=40), signed - timedelta(days=60))
+    if spec.declared and not spec.widens:  # a CTAIR in negotiation: carried on after the declaration
+        drafting = max(drafting, spec.declared + timedelta(days=10))
+        signed = max(signed, drafting + timedelta(days=30))
+    return {
+        "created": letter - timedelta(days=30),
+        S.LETTER_RECEIVED: letter,
+        S.DIAGNOSIS: letter + timedelta(days=20),
+        S.DRAFTING: drafting,
+        S.SIGNED: signed,
+        "signed": signed,
+        "ended": signed + timedelta(days=3 * 365),
+        "abandoned": letter + timedelta(days=120),
+    }
+
+
+def _contract_step(
+    spec: DemoContract,
+    step: str,
+    reach: str,
+    contract: Contract,
+    signatory: Signatory,
+    agent: User,
+    prefect: User,
+    diair: User,
+) -> Contract:
+    """One step of a demo contract's negotiation, taken by its actor."""
+    if step == S.LETTER_RECEIVED:
+        _signatory_derogation(spec, contract, prefect)
+        if spec.late_letter:
+            record_derogation(
+                actor=prefect,
+                target=contract,
+                rule_id="ctai.letter.deadline",
+                justification=LATE_LETTER_JUSTIFICATION,
+                campaign_year=spec.year,
+            )
+        contract = contract_services.apply_transition(
+            contract=contract,
+            name=T.RECORD_LETTER,
+            user=agent,
+            letter_date=spec.letter,
+            signature_year=spec.signature_year,
+        )
+    elif step == S.DIAGNOSIS:
+        contract = contract_services.apply_transition(contract=contract, name=T.START_DIAGNOSIS, user=prefect)
+        contract_services.save_diagnosis(
+            user=agent, contract=contract, **_diagnosis(signatory, complete=reach != S.DIAGNOSIS)
+        )
+    elif step == S.DRAFTING:
+        # The Diair supports the diagnostic of the CTAI; the préfet closes the CTAIR's.
+        closer = diair if contract.kind == ContractKind.CTAI else prefect
+        contract = contract_services.apply_transition(contract=contract, name=T.COMPLETE_DIAGNOSIS, user=closer)
+    elif step == S.SIGNED:
+        contract = contract_services.apply_transition(
+            contract=contract, name=T.SIGN, user=prefect, **_sign_data(spec, signatory, prefect)
+        )
+        if signatory.coordinator_when == "after" and contract.kind == ContractKind.CTAI:
+            # F20: signed without a coordinator, the collectivité names one afterwards.
+            named = _coordinator(spec, signatory)
+            contract = contract_services.record_coordinator(
+                user=agent,
+                contract=contract,
+                name=named["coordinator_name"],
+                role=named["coordinator_role"],
+                contact=named["coordinator_contact"],
+            )
+    if spec.widened_at == step:  # F16: a CTAIR in negotiation, carried on as the CTAI
+        with moment(spec.declared) if spec.declared else nullcontext():
+            contract = _declare_widening(contract, agent, signatory, spec.declared)
     return contract
 
 

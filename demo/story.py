@@ -5,13 +5,15 @@ the truth. The seeding travels in time with `time-machine` (the clock of every `
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import time_machine
 
 PARIS = ZoneInfo("Europe/Paris")
+# The real day, read once before any travel (the stories never go beyond it).
+REAL_NOW = datetime.now(PARIS)
 
 
 class StoryClock:
@@ -27,3 +29,9 @@ class StoryClock:
 
     def at(self, step: int) -> AbstractContextManager[Any]:
         return time_machine.travel(self.when(step), tick=False)
+
+
+def moment(day: date, *, hour: int = 10) -> AbstractContextManager[Any]:
+    """Travel to `day` at `hour` (Paris), never beyond now: a step of a contract's story."""
+    when = min(datetime.combine(day, time(hour), tzinfo=PARIS), REAL_NOW - timedelta(minutes=1))
+    return time_machine.travel(when, tick=False)

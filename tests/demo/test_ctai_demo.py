@@ -14,6 +14,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from accounts.enums import Role
 from accounts.models import User
 from audit.models import Event
@@ -27,6 +29,9 @@ from finance.models import Envelope, LedgerEntry
 from programme.models import Campaign
 from programme.services import lifted_for
 from tests.demo.seeding import every_count
+
+# The test database is set up only for the aliases the session's tests are marked with.
+pytestmark = pytest.mark.django_db
 
 # SIREN of the EPCI, INSEE code of the commune -> year of the CTAIR's signature.
 CTAIR_YEARS = {
@@ -358,3 +363,13 @@ def test_f23_the_demo_steers_the_programme(db_access: dict[str, Any]) -> None:
     evaluations = Evaluation.objects.order_by("pk")
     assert evaluations.count() == 2
     assert evaluations.filter(completed_on__isnull=False, contract=lyon).exclude(summary="").exists()
+
+
+def test_the_contracts_timelines_carry_the_dates_of_their_story(db_access: dict[str, Any]) -> None:
+    """Issue 10: a CTAIR signed in 2019 says 2019 in its timeline, not the day of the seeding."""
+    signed = Contract.objects.exclude(signed_on=None)
+    assert signed.count() > 5
+    for contract in signed:
+        event = Event.objects.for_target(contract).get(verb="contracts.sign")
+        assert event.created_at.date() == contract.signed_on, contract
+        assert contract.transitions.get(transition="sign").created_at.date() == contract.signed_on, contract
