@@ -530,7 +530,7 @@ def test_f16_f24_ctair_widened_into_a_ctai(make_visitor: Any) -> None:
     declared = timeline(page).get_by_role("listitem").filter(has_text="Intention d'élargir le CTAIR en CTAI déclarée")
     expect(declared).to_contain_text(f"CTAI : {RENNES_CTAI} (n° {ctai})")
     widened = timeline(page).get_by_role("listitem").filter(has_text="CTAIR élargi en CTAI")
-    expect(widened).to_contain_text("vers : Élargi en CTAI")
+    expect(widened).to_contain_text("Vers : Élargi en CTAI")
     expect(widened).to_contain_text(f"CTAI : n° {ctai}")
     expect(page.locator("section[aria-labelledby='actions-title']")).to_have_count(0)  # a final state
     log_out(prefect)
