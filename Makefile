@@ -38,7 +38,7 @@ pdf-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_DEBS) >/dev/null; fi
 
 db: install
-	$(MANAGE) migrate --no-input
+	$(MANAGE) migrate --no-input --verbosity 0
 	$(MANAGE) import_referential
 	$(MANAGE) seed_demo
 
