@@ -29,7 +29,8 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
@@ -39,6 +40,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
+
+from jobs.middleware import too_large_detail
 
 logger = logging.getLogger("django.request")
 
@@ -151,6 +154,10 @@ def error_body(exc: exceptions.APIException, findings: Iterable[Any] = ()) -> di
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: DRF's handling (status, headers, rollback), our body."""
+    if isinstance(exc, RequestDataTooBig):  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE, read by a parser
+        detail = too_large_detail(int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
+        body = {"detail": detail, "code": "request_too_large", "errors": {}, "rule_ids": []}
+        return Response(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     findings = list(getattr(exc, "findings", None) or ())
     converted = _convert(exc)
     response = drf_exception_handler(converted, context)

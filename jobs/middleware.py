@@ -60,9 +60,14 @@ class RequestLogMiddleware:
         return response
 
 
-def too_large_response(request: HttpRequest, size: int, limit: int) -> HttpResponse:
+def too_large_detail(limit: int) -> str:
+    """The French refusal of a body over `limit` bytes."""
     megabytes = f"{limit / 1024 / 1024:.0f} Mo".replace(".", ",")
-    detail = f"La requête est trop volumineuse : {megabytes} au plus sont acceptés."
+    return f"La requête est trop volumineuse : {megabytes} au plus sont acceptés."
+
+
+def too_large_response(request: HttpRequest, size: int, limit: int) -> HttpResponse:
+    detail = too_large_detail(limit)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": detail, "code": "request_too_large", "errors": {}, "rule_ids": []}, status=413)
     html = render_to_string("413.html", {"detail": detail}, request=request)
