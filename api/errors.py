@@ -156,8 +156,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: DRF's handling (status, headers, rollback), our body."""
     if isinstance(exc, RequestDataTooBig):  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE, read by a parser
         detail = too_large_detail(int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
-        body = {"detail": detail, "code": "request_too_large", "errors": {}, "rule_ids": []}
-        return Response(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        refusal: dict[str, Any] = {"detail": detail, "code": "request_too_large", "errors": {}, "rule_ids": []}
+        return Response(refusal, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     findings = list(getattr(exc, "findings", None) or ())
     converted = _convert(exc)
     response = drf_exception_handler(converted, context)
