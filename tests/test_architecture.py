@@ -7,79 +7,29 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The floors: each app may import the floors below its own (docs/ARCHITECTURE.md).
+GROUND = {"core", "audit", "referential", "accounts"}
+MONEY = GROUND | {"programme", "finance"}
+SHARED = MONEY | {"documents", "messaging", "reporting"}  # what the instruments build on
+INSTRUMENTS = SHARED | {"projects", "contracts"}  # what steering, imports and the public side read
+
 # app -> the first-party apps it may import
 ALLOWED = {
     "core": set(),
     "audit": {"core"},
     "referential": {"core", "audit"},
     "accounts": {"core", "audit", "referential"},
-    "identity": {"core", "audit", "referential", "accounts"},
-    "programme": {"core", "audit", "referential", "accounts"},
-    "finance": {"core", "audit", "referential", "accounts", "programme"},
-    "documents": {"core", "audit", "referential", "accounts", "programme", "finance"},
-    "messaging": {"core", "audit", "referential", "accounts", "programme", "finance", "documents"},
-    "reporting": {"core", "audit", "referential", "accounts", "programme", "finance", "documents"},
-    "projects": {
-        "core",
-        "audit",
-        "referential",
-        "accounts",
-        "programme",
-        "finance",
-        "documents",
-        "messaging",
-        "reporting",
-    },
-    "contracts": {
-        "core",
-        "audit",
-        "referential",
-        "accounts",
-        "programme",
-        "finance",
-        "documents",
-        "messaging",
-        "reporting",
-    },
-    "steering": {
-        "core",
-        "audit",
-        "referential",
-        "accounts",
-        "programme",
-        "finance",
-        "documents",
-        "messaging",
-        "reporting",
-        "projects",
-        "contracts",
-    },
-    "imports": {
-        "core",
-        "audit",
-        "referential",
-        "accounts",
-        "programme",
-        "finance",
-        "documents",
-        "messaging",
-        "reporting",
-        "projects",
-        "contracts",
-    },
-    "public": {
-        "core",
-        "audit",
-        "referential",
-        "accounts",
-        "programme",
-        "finance",
-        "documents",
-        "messaging",
-        "reporting",
-        "projects",
-        "contracts",
-    },
+    "identity": GROUND,
+    "programme": GROUND,
+    "finance": GROUND | {"programme"},
+    "documents": MONEY,
+    "messaging": MONEY | {"documents"},
+    "reporting": MONEY | {"documents"},
+    "projects": SHARED,
+    "contracts": SHARED,
+    "steering": INSTRUMENTS,
+    "imports": INSTRUMENTS,
+    "public": INSTRUMENTS,
 }
 FIRST_PARTY = set(ALLOWED) | {"web", "api", "demo", "config"}
 
