@@ -3,6 +3,9 @@ the Ministère read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -90,21 +93,46 @@ def domain_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/programme/domain_list.html", context)
 
 
-@_require(services.can_manage_programme)
-def domain_edit(request: HttpRequest, code: str) -> HttpResponse:
-    domain = get_object_or_404(Domain, code=code)
-    form = DomainForm(request.POST or None, initial={"label": domain.label})
+def _rename_page(
+    request: HttpRequest,
+    obj: Domain | Priority,
+    *,
+    form_class: type[DomainForm] | type[PriorityForm],
+    rename: Callable[..., bool],
+    done: str,
+    back: str,
+    template: str,
+    name: str,
+) -> HttpResponse:
+    """The page that renames a domain or a priority of the programme (one form: its label), with its
+    timeline; `rename(actor=…, label=…)` is the service, `done` the message when the label changed."""
+    form = form_class(request.POST or None, initial={"label": obj.label})
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.rename_domain(actor=request.user, domain=domain, label=form.cleaned_data["label"])
+            changed = rename(actor=request.user, label=form.cleaned_data["label"])
         except ValidationError as error:
             form.add_error("label", error.message_dict.get("label", error.messages))
         else:
             if changed:
-                messages.success(request, "Le libellé du domaine a été modifié.")
-            return redirect("web:domain_list")
-    context = {"domain": domain, "form": form, "events": Event.objects.for_target(domain).timeline()[:50]}
-    return render(request, "web/programme/domain_form.html", context, status=400 if form.errors else 200)
+                messages.success(request, done)
+            return redirect(back)
+    context = {name: obj, "form": form, "events": Event.objects.for_target(obj).timeline()[:50]}
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@_require(services.can_manage_programme)
+def domain_edit(request: HttpRequest, code: str) -> HttpResponse:
+    domain = get_object_or_404(Domain, code=code)
+    return _rename_page(
+        request,
+        domain,
+        form_class=DomainForm,
+        rename=partial(services.rename_domain, domain=domain),
+        done="Le libellé du domaine a été modifié.",
+        back="web:domain_list",
+        template="web/programme/domain_form.html",
+        name="domain",
+    )
 
 
 @_require(services.can_read_programme)
@@ -117,15 +145,13 @@ def priority_list(request: HttpRequest) -> HttpResponse:
 @_require(services.can_manage_programme)
 def priority_edit(request: HttpRequest, code: str) -> HttpResponse:
     priority = get_object_or_404(Priority, code=code)
-    form = PriorityForm(request.POST or None, initial={"label": priority.label})
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.rename_priority(actor=request.user, priority=priority, label=form.cleaned_data["label"])
-        except ValidationError as error:
-            form.add_error("label", error.message_dict.get("label", error.messages))
-        else:
-            if changed:
-                messages.success(request, "Le libellé de la priorité a été modifié.")
-            return redirect("web:priority_list")
-    context = {"priority": priority, "form": form, "events": Event.objects.for_target(priority).timeline()[:50]}
-    return render(request, "web/programme/priority_form.html", context, status=400 if form.errors else 200)
+    return _rename_page(
+        request,
+        priority,
+        form_class=PriorityForm,
+        rename=partial(services.rename_priority, priority=priority),
+        done="Le libellé de la priorité a été modifié.",
+        back="web:priority_list",
+        template="web/programme/priority_form.html",
+        name="priority",
+    )
