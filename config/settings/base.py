@@ -104,6 +104,9 @@ TEMPLATES = [
     },
 ]
 
+# Forms render with django-dsfr's own engine, with web/overrides/ first (web/forms/renderer.py).
+FORM_RENDERER = "web.forms.renderer.SiteFormRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -343,8 +346,9 @@ if SENTRY_DSN:
     )
 
 
-# django-dsfr: mark optional fields "(facultatif)" rather than required ones, as the DSFR now
-# recommends. Read by its template tag; web.forms.base.SiteForm avoids its per-render warning.
+# django-dsfr: mark optional fields "(Optionnel)" rather than required ones, as the DSFR now
+# recommends. The mark itself is written by web.templatetags.ti.optional_mark (the field snippets are
+# overridden in web/overrides/): not on list filters, not on a draft's fields needed to submit.
 DSFR_MARK_OPTIONAL_FIELDS = True
 
 

@@ -11,7 +11,7 @@ from accounts.models import User
 from core.validators import normalize_siret, validate_siret
 from referential.models import Department, Operator, Region
 from referential.services import register_operator
-from web.forms.base import SiteForm
+from web.forms.base import FilterForm, SiteForm
 from web.forms.picker import AuthorityPickerField
 
 
@@ -203,6 +203,6 @@ class AcceptInvitationForm(SiteForm):
         return cleaned
 
 
-class UserFilterForm(SiteForm):
+class UserFilterForm(FilterForm):
     q = forms.CharField(label="Rechercher", required=False, help_text="Nom ou adresse électronique")
     role = forms.ChoiceField(label="Rôle", required=False, choices=[("", "Tous les rôles"), *Role.choices])

@@ -10,12 +10,17 @@ from dsfr.forms import DsfrBaseForm
 
 
 class SiteForm(DsfrBaseForm):
-    """Every form of the site: DSFR rendering, optional fields marked "facultatif" as the DSFR recommends.
+    """Every form of the site: DSFR rendering, optional fields marked "(Optionnel)" as the DSFR recommends.
 
-    The setting DSFR_MARK_OPTIONAL_FIELDS turns the marking on (django-dsfr's template tag reads it);
-    DsfrBaseForm.get_context() would warn about that transitional setting on every render, so the
-    plain Django form context is used, with the variable django-dsfr documents for single forms.
+    The mark is written by `web.templatetags.ti.optional_mark`, on a field the user may leave empty
+    for good: `needed_to_submit` names the fields a draft can be saved without but that block the
+    submission (they are not marked); `mark_optional = False` turns marking off (see FilterForm).
+    DsfrBaseForm.get_context() would warn about the transitional DSFR_MARK_OPTIONAL_FIELDS setting on
+    every render, so the plain Django form context is used.
     """
+
+    mark_optional: bool = True
+    needed_to_submit: frozenset[str] = frozenset()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -33,6 +38,12 @@ class SiteForm(DsfrBaseForm):
         context: dict[str, Any] = forms.BaseForm.get_context(self)
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
+
+
+class FilterForm(SiteForm):
+    """The filters of a list: every field may stay empty, none is marked "(Optionnel)"."""
+
+    mark_optional = False
 
 
 class QuickSelect(forms.Select):

@@ -15,7 +15,7 @@ from contracts.models import ActionPublic, Call, Contract, Programming
 from core.validators import normalize_siret, validate_rna, validate_siret
 from programme.models import Campaign, Domain
 from referential.models import Department, Operator
-from web.forms.base import SiteForm
+from web.forms.base import FilterForm, SiteForm
 from web.forms.fields import CountField, MoneyField
 from web.forms.projects import DATE_WIDGET
 
@@ -26,7 +26,7 @@ SORTS = {
 }
 
 
-class CallFilterForm(SiteForm):
+class CallFilterForm(FilterForm):
     departement = forms.ModelChoiceField(
         label="Département", required=False, queryset=Department.objects.order_by("code"), empty_label="Tous"
     )
@@ -42,7 +42,7 @@ class CallFilterForm(SiteForm):
     )
 
 
-class ManageFilterForm(SiteForm):
+class ManageFilterForm(FilterForm):
     etat = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *CallState.choices])
     contrat = forms.ModelChoiceField(label="Contrat", required=False, queryset=Contract.objects.none())
 

@@ -15,7 +15,7 @@ from documents.uploads import InspectedFile, inspect_upload, max_bytes
 from programme.models import Campaign, Domain
 from programme.rules import RULES_BY_ID
 from referential.models import Authority, Department
-from web.forms.base import SiteForm
+from web.forms.base import FilterForm, SiteForm
 from web.forms.fields import CountField
 from web.forms.picker import AuthorityPickerField
 from web.forms.projects import DATE_WIDGET, agent_authorities
@@ -35,7 +35,7 @@ CONTRACT_SORTS = {
 }
 
 
-class ContractFilterForm(SiteForm):
+class ContractFilterForm(FilterForm):
     etat = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *ContractState.choices])
     type = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous"), *ContractKind.choices])
     departement = forms.ModelChoiceField(
@@ -113,13 +113,13 @@ CONTRACT_INPUTS: dict[str, Callable[[], forms.Field]] = {
     ),
     "elected_official_name": lambda: _text("Élu signataire", required=True),
     "prefect_name": lambda: _text("Préfet signataire", required=True),
-    "delegate_name": lambda: _text("Délégué interministériel signataire (facultatif)"),
+    "delegate_name": lambda: _text("Délégué interministériel signataire"),
     # F20: the collectivité MAY name or recruit a coordinator; none is needed to sign.
-    "coordinator_name": lambda: _text("Coordinateur dédié (facultatif) : nom"),
+    "coordinator_name": lambda: _text("Coordinateur dédié : nom"),
     "coordinator_role": lambda: _text("Coordinateur : fonction"),
     "coordinator_contact": lambda: _text("Coordinateur : contact"),
     "coordinator_recruiting": lambda: forms.BooleanField(
-        label="Coordinateur en cours de recrutement (facultatif)", required=False
+        label="Coordinateur en cours de recrutement", required=False
     ),
     # declare_widening (F16): when the collectivité told the préfet of its intention.
     "declared_on": lambda: _date("La date de la déclaration (par défaut : aujourd'hui)"),

@@ -19,7 +19,7 @@ from finance.enums import EntryKind, EnvelopeLevel
 from finance.models import Envelope
 from programme.models import BudgetLine, Campaign
 from referential.models import Department, Region, scope_of
-from web.forms.base import SiteForm
+from web.forms.base import FilterForm, SiteForm
 from web.forms.fields import MoneyField
 
 
@@ -153,7 +153,7 @@ class FilterAmountField(forms.CharField):
         return -amount if negative else amount
 
 
-class EntryFilterForm(SiteForm):
+class EntryFilterForm(FilterForm):
     """Filters of a list of ledger entries (GET: the filtered page has its own address)."""
 
     kind = forms.ChoiceField(label="Mouvement", required=False, choices=[("", "Tous"), *EntryKind.choices])

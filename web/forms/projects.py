@@ -16,7 +16,7 @@ from programme.enums import ContributionKind, TargetPublic
 from programme.models import Campaign, Domain
 from projects.enums import PTAI_FIRST_YEAR, CarrierKind, ProjectState, ResourceKind
 from referential.models import Authority, Department
-from web.forms.base import SiteForm
+from web.forms.base import FilterForm, SiteForm
 from web.forms.fields import CountField, MoneyField
 from web.forms.picker import AuthorityPickerField
 
@@ -59,7 +59,7 @@ class PartnerForm(SiteForm):
     partner = AuthorityPickerField(
         label="Ajouter une collectivité partenaire",
         required=False,
-        help_text="Nom, code INSEE, SIREN ou code postal. Facultatif : un PTAI peut n'avoir aucun partenaire.",
+        help_text="Nom, code INSEE, SIREN ou code postal. Un PTAI peut n'avoir aucun partenaire.",
     )
     department = forms.ModelChoiceField(
         label="Département instructeur",
@@ -78,7 +78,9 @@ class PartnerForm(SiteForm):
 
 
 class ProjectStepForm(SiteForm):
-    """Step 2: the project itself."""
+    """Step 2: the project itself (a draft saves without its dates and domains; the submission needs them)."""
+
+    needed_to_submit = frozenset({"domains", "start_date", "end_date", "bpi_justification", "widening_perspective"})
 
     title = forms.CharField(label="Titre du projet", max_length=200)
     summary = forms.CharField(label="Résumé", widget=forms.Textarea(attrs={"rows": 5}))
@@ -126,7 +128,9 @@ class PublicForm(SiteForm):
 
 
 class CarrierForm(SiteForm):
-    """Step 4: who carries the action."""
+    """Step 4: who carries the action (an association's name and SIRET when an association carries it)."""
+
+    needed_to_submit = frozenset({"carrier_name", "siret"})
 
     carrier_kind = forms.ChoiceField(label="Porteur de l'action", choices=CarrierKind.choices, widget=forms.RadioSelect)
     carrier_name = forms.CharField(
@@ -211,7 +215,7 @@ class DiagnosticForm(SiteForm):
         label="Diagnostic territorial (synthèse)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Facultatif mais conseillé.",
+        help_text="Conseillé : il montre les besoins auxquels le projet répond.",
     )
     attachment = forms.FileField(
         label="Joindre une pièce", required=False, help_text="PDF, image ou document bureautique."
@@ -228,7 +232,7 @@ SORTS = {
 }
 
 
-class ProjectFilterForm(SiteForm):
+class ProjectFilterForm(FilterForm):
     etat = forms.ChoiceField(label="État", choices=[("", "Tous"), *ProjectState.choices], required=False)
     annee = forms.TypedChoiceField(label="Année", coerce=int, required=False, empty_value=None)
     departement = forms.ModelChoiceField(

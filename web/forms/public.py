@@ -14,7 +14,7 @@ from programme.eligibility import Nationality, PermitReason, Person, Protection,
 from programme.models import Domain
 from public.models import Referent
 from referential.models import Department
-from web.forms.base import SiteForm
+from web.forms.base import FilterForm, SiteForm
 
 PUBLIC_CHOICES = [("", "Tous"), ("bpi", "BPI uniquement"), ("newcomers", "Tous les primo-arrivants")]
 MONTHS = [
@@ -107,7 +107,7 @@ class EligibilityForm(SiteForm):
         )
 
 
-class CatalogueFilterForm(SiteForm):
+class CatalogueFilterForm(FilterForm):
     q = forms.CharField(label="Rechercher", required=False, max_length=100, help_text="Par exemple : logement.")
     domain = forms.ModelChoiceField(
         label="Domaine",
@@ -126,7 +126,7 @@ class CatalogueFilterForm(SiteForm):
     )
 
 
-class ContactSearchForm(SiteForm):
+class ContactSearchForm(FilterForm):
     q = forms.CharField(
         label="Code postal ou commune",
         help_text="Par exemple : 38000 ou Grenoble.",

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from reporting.models import Report
-from web.forms.base import SiteForm
+from web.forms.base import FilterForm, SiteForm
 from web.forms.fields import CountField, MoneyField
 
 PERSONAL_DATA_NOTICE = (
@@ -49,7 +49,7 @@ class ReportReviewForm(SiteForm):
     )
 
 
-class ReportFilterForm(SiteForm):
+class ReportFilterForm(FilterForm):
     etat = forms.ChoiceField(label="État", required=False)
     periode = forms.ChoiceField(label="Période", required=False)
     retard = forms.BooleanField(label="En retard seulement", required=False)
