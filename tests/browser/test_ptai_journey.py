@@ -155,6 +155,10 @@ def fill_request(visitor: Visitor) -> int:
     expect(page).to_have_url(re.compile(rf"/ptai/{pk}/modifier/budget/$"))
     expect(page.get_by_text("Indiquez un montant en euros, par exemple 40 000 ou 12 345,67.").first).to_be_visible()
     expect(page.get_by_text(re.compile("« 12,345.67 » est ambigu")).first).to_be_visible()
+    # The page brings the user to the first refused amount: in view, with the focus, ready to retype.
+    first_error = row_field(page.get_by_role("table", name="Dépenses, par nature"), "Montant (€) (ligne 1)")
+    expect(first_error).to_be_focused()
+    expect(first_error).to_be_in_viewport()
     # The refused form answers 400 (the browser logs it as a failed resource): expected here.
     visitor.problems[:] = [p for p in visitor.problems if "status of 400" not in p]
     visitor.check("ptai-etape-budget-montants-refuses")

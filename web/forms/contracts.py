@@ -118,9 +118,7 @@ CONTRACT_INPUTS: dict[str, Callable[[], forms.Field]] = {
     "coordinator_name": lambda: _text("Coordinateur dédié : nom"),
     "coordinator_role": lambda: _text("Coordinateur : fonction"),
     "coordinator_contact": lambda: _text("Coordinateur : contact"),
-    "coordinator_recruiting": lambda: forms.BooleanField(
-        label="Coordinateur en cours de recrutement", required=False
-    ),
+    "coordinator_recruiting": lambda: forms.BooleanField(label="Coordinateur en cours de recrutement", required=False),
     # declare_widening (F16): when the collectivité told the préfet of its intention.
     "declared_on": lambda: _date("La date de la déclaration (par défaut : aujourd'hui)"),
     # amend (the amendment it opens, F24)

@@ -33,7 +33,7 @@ def duration(value: timedelta | None) -> str:
 
 @register.simple_tag
 def optional_mark(bound_field: Any) -> str:
-    """" (Optionnel)" after the label of a field a user may leave empty — and only there.
+    """ " (Optionnel)" after the label of a field a user may leave empty — and only there.
 
     Replaces django-dsfr's `dsfr_mark_optionnal_fields` in the form snippets (web/overrides/): that tag
     marks every non-required field, filters of a list included, and a draft's field that blocks the
