@@ -93,6 +93,7 @@ urlpatterns = [
     path("ptai/<int:pk>/modifier/<slug:step>/", projects.project_step, name="project_step"),
     path("ptai/<int:pk>/actions/<slug:name>/", projects.project_transition, name="project_transition"),
     path("ptai/<int:pk>/messages/", projects.project_message, name="project_message"),
+    path("ptai/<int:pk>/documents/", projects.project_documents, name="project_documents"),
     path("ctai/", contracts.contract_list, name="contract_list"),
     path("ctai/export.csv", contracts.contract_csv, name="contract_csv"),
     path("ctai/export.xlsx", contracts.contract_xlsx, name="contract_xlsx"),
