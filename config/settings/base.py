@@ -231,6 +231,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # The longest free text a form or the API accepts where the field sets no limit of its own.
 TEXT_MAX_LENGTH = env_int("TEXT_MAX_LENGTH", 20_000)
+# Exports of more rows than this run as a task (web.exports.exported); their file is kept this long.
+EXPORT_TASK_THRESHOLD = env_int("EXPORT_TASK_THRESHOLD", 5000)
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24)
 
 # send_mail() writes to the outbox (jobs.mail); a task delivers through the "delivery" mailer:
 # printed on the console unless a deployment configures SMTP (see prod.py).
