@@ -15,9 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from contracts.enums import ContractState
 from jobs.models import Export, ExportStatus
+from programme.enums import BudgetLineCode
+from programme.models import Campaign
 from projects.enums import ProjectState
+from tests.contracts.conftest import make_contract
 from tests.factories import metropole_de_lyon
+from tests.projects.conftest import national_credits
 from tests.projects.factories import ProjectFactory
 from tests.web.html import parse, text_of
 from tests.web.personas import PersonaClient
@@ -119,3 +124,22 @@ def test_an_expired_export_is_refused_then_purged_with_its_file(
 
     assert purge_exports.call() == 1
     assert not Export.objects.exists() and not default_storage.exists(name)
+
+
+@pytest.mark.parametrize("url", ["web:contract_csv", "web:ledger_csv"])
+def test_the_ctai_list_and_the_ledger_export_as_tasks_too(
+    url: str, settings: Any, ministry: PersonaClient, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.EXPORT_TASK_THRESHOLD = 1
+    campaign = Campaign.objects.get(year=2021)
+    for code, amount in ((BudgetLineCode.NEWCOMERS, "100000"), (BudgetLineCode.REFUGEES, "60000")):
+        national_credits(campaign, code, amount, actor=ministry.user)  # two ledger entries
+    make_contract(ContractState.SIGNED)
+    make_contract(ContractState.CONTACT, authority=metropole_de_lyon())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ministry.get(reverse(url))
+    export = Export.objects.get()
+    assert response["Location"] == reverse("web:export_detail", args=[export.pk])
+    assert (export.status, export.rows_done) == (ExportStatus.DONE, 2)
+    lines = csv_of(ministry.get(reverse("web:export_download", args=[export.pk]))).strip().splitlines()
+    assert len(lines) == 3

@@ -16,7 +16,7 @@ from django.shortcuts import render
 
 from projects.enums import ProjectState
 from projects.models import Project
-from web.exports import Cell, Listing, exported
+from web.exports import Cell, Listing, exported, request_for
 from web.forms.projects import SORTS, ProjectFilterForm
 from web.lists import kept_query, sortable_headers, sorted_by
 from web.views.accounts import _require
@@ -134,7 +134,5 @@ def project_xlsx(request: HttpRequest) -> HttpResponse:
 
 def ptai_listing(user: Any, query: QueryDict) -> Listing:
     """The PTAI the user sees, with the list's filters: streamed, or written by `web.tasks.run_export`."""
-    request = HttpRequest()
-    request.user, request.GET = user, query
-    _form, projects, _sort = filtered(request)
+    _form, projects, _sort = filtered(request_for(user, query))
     return Listing("ptai", "PTAI", EXPORT_HEADER, _export_rows(projects), projects.count())
