@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from core.fields import LONG_TEXT_MAX_LENGTH, BoundedTextField
+
 
 class EmailStatus(models.TextChoices):
     PENDING = "pending", "en attente"
@@ -28,11 +30,11 @@ class OutgoingEmail(models.Model):
     cc = models.JSONField("copie", default=list)
     bcc = models.JSONField("copie cachée", default=list)
     reply_to = models.JSONField("répondre à", default=list)
-    body = models.TextField("texte")
+    body = BoundedTextField("texte", max_length=LONG_TEXT_MAX_LENGTH)
     alternatives = models.JSONField("versions HTML", default=list)
     status = models.CharField("état", max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
     attempts = models.PositiveIntegerField("tentatives", default=0)
-    last_error = models.TextField("dernière erreur", blank=True)
+    last_error = BoundedTextField("dernière erreur", max_length=2000, blank=True)
     next_attempt_at = models.DateTimeField("prochaine tentative", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
