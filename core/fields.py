@@ -20,5 +20,6 @@ LONG_TEXT_MAX_LENGTH = 100_000  # a contract's text, an e-mail, a search documen
 
 class BoundedTextField(models.TextField):  # type: ignore[type-arg]
     def __init__(self, *args: Any, max_length: int = TEXT_MAX_LENGTH, **kwargs: Any) -> None:
-        super().__init__(*args, max_length=max_length, **kwargs)
+        kwargs["max_length"] = max_length
+        super().__init__(*args, **kwargs)
         self.validators.append(MaxLengthValidator(max_length))

@@ -92,7 +92,7 @@ class Decision(models.Model):
         verbose_name = "décision"
 
     def __str__(self) -> str:
-        return self.text[:80]
+        return str(self.text)[:80]
 
 
 class EvaluationQuerySet(models.QuerySet["Evaluation"]):
