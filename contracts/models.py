@@ -44,6 +44,7 @@ from contracts.enums import (
     CoordinatorStatus,
     ProgrammingState,
 )
+from core.fields import LONG_TEXT_MAX_LENGTH, BoundedTextField
 from programme.enums import Instrument
 from programme.errors import TransitionError
 from programme.funding import CtaiFunding, ctai_funding
@@ -128,7 +129,7 @@ class Contract(FSMModelMixin, models.Model):
         related_name="+",
         verbose_name="déclaration enregistrée par",
     )
-    widening_declaration = models.TextField("déclaration d'intention d'élargissement", blank=True, default="")
+    widening_declaration = BoundedTextField("déclaration d'intention d'élargissement", blank=True, default="")
     widened_in_negotiation = models.BooleanField("CTAIR en négociation élargi en CTAI", default=False)
 
     # Lettre d'engagement (the document itself is uploaded in a later step).
@@ -152,10 +153,10 @@ class Contract(FSMModelMixin, models.Model):
     duration_years = models.PositiveSmallIntegerField(
         "durée (années)", null=True, blank=True, validators=[MinValueValidator(1)]
     )
-    closed_reason = models.TextField("motif de clôture", blank=True, default="")
+    closed_reason = BoundedTextField("motif de clôture", blank=True, default="")
     # The contract's text: pre-filled from a model (`contracts.documents.draft_text`), edited by the
     # collectivité, the préfet and the Diair while drafting, printed to PDF.
-    text = models.TextField("texte du contrat", blank=True, default="")
+    text = BoundedTextField("texte du contrat", max_length=LONG_TEXT_MAX_LENGTH, blank=True, default="")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -430,8 +431,8 @@ class Diagnosis(models.Model):
     )
     other_newcomers_count = models.PositiveIntegerField("autres primo-arrivants", null=True, blank=True)
     needs_by_domain = models.JSONField("besoins par domaine", default=dict, blank=True)  # domain code -> text
-    existing_offer = models.TextField("offre existante", blank=True, default="")
-    gaps = models.TextField("manques", blank=True, default="")
+    existing_offer = BoundedTextField("offre existante", blank=True, default="")
+    gaps = BoundedTextField("manques", blank=True, default="")
     completed_at = models.DateTimeField("terminé le", null=True, blank=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -520,7 +521,7 @@ class Programming(FSMModelMixin, models.Model):
         **MONEY,  # type: ignore[arg-type]
     )
     rules = models.JSONField("règles de la campagne appliquées", default=dict, blank=True)
-    changes_reason = models.TextField("modifications demandées", blank=True, default="")
+    changes_reason = BoundedTextField("modifications demandées", blank=True, default="")
     base_commitment = models.OneToOneField(
         "finance.Commitment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -713,7 +714,7 @@ class Action(models.Model):
 
     programming = models.ForeignKey(Programming, on_delete=models.CASCADE, related_name="actions")
     title = models.CharField("intitulé", max_length=200)
-    description = models.TextField("description", blank=True, default="")
+    description = BoundedTextField("description", blank=True, default="")
     carrier_kind = models.CharField(
         "porteur", max_length=12, choices=CarrierKind.choices, default=CarrierKind.AUTHORITY
     )
@@ -745,12 +746,12 @@ class Action(models.Model):
     )
     # F13: the need of the territorial diagnostic the action answers; F07: how it complements the
     # contrat d'intégration républicaine (CIR) its public signed.
-    diagnosis_need = models.TextField("besoin du diagnostic auquel l'action répond", blank=True, default="")
-    cir_link = models.TextField("articulation avec le contrat d'intégration républicaine (CIR)", blank=True, default="")
+    diagnosis_need = BoundedTextField("besoin du diagnostic auquel l'action répond", blank=True, default="")
+    cir_link = BoundedTextField("articulation avec le contrat d'intégration républicaine (CIR)", blank=True, default="")
     review = models.CharField(
         "examen de la Diair", max_length=10, choices=ActionReview.choices, default=ActionReview.PENDING
     )
-    review_reason = models.TextField("motif du renvoi", blank=True, default="")
+    review_reason = BoundedTextField("motif du renvoi", blank=True, default="")
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -836,7 +837,7 @@ class Call(models.Model):
     )
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="calls", verbose_name="année")
     title = models.CharField("titre", max_length=200)
-    text = models.TextField("texte de l'appel")
+    text = BoundedTextField("texte de l'appel")
     domains = models.ManyToManyField(Domain, related_name="calls", verbose_name="domaines")
     deadline = models.DateField("date limite de dépôt")
     budget = models.DecimalField("budget (€)", **MONEY)  # type: ignore[arg-type]
@@ -873,7 +874,7 @@ class CallApplication(models.Model):
         Operator, on_delete=models.PROTECT, related_name="applications", verbose_name="opérateur"
     )
     title = models.CharField("intitulé de l'action", max_length=200)
-    description = models.TextField("description")
+    description = BoundedTextField("description")
     domains = models.ManyToManyField(Domain, related_name="call_applications", verbose_name="domaines")
     public = models.CharField(
         "public cible", max_length=16, choices=ActionPublic.choices, default=ActionPublic.NEWCOMERS
@@ -888,7 +889,7 @@ class CallApplication(models.Model):
     score = models.PositiveSmallIntegerField(
         "note (sur 20)", null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(20)]
     )
-    score_comment = models.TextField("appréciation", blank=True, default="")
+    score_comment = BoundedTextField("appréciation", blank=True, default="")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField("déposée le", auto_now_add=True)
 
@@ -924,7 +925,7 @@ class Amendment(FSMModelMixin, models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="amendments")
     number = models.PositiveSmallIntegerField("numéro")
     objects_changed = models.JSONField("objets", default=list)  # AmendmentObject values
-    summary = models.TextField("ce que l'avenant change")
+    summary = BoundedTextField("ce que l'avenant change")
     new_effective_to = models.DateField("nouvelle fin d'effet", null=True, blank=True)
     new_duration_years = models.PositiveSmallIntegerField(
         "nouvelle durée (années)", null=True, blank=True, validators=[MinValueValidator(1)]
@@ -1010,9 +1011,9 @@ class SteeringCommittee(models.Model):
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="committees")
     held_on = models.DateField("date du comité")
-    participants = models.TextField("participants")
-    summary = models.TextField("compte rendu")
-    decisions = models.TextField("décisions et suites", blank=True, default="")
+    participants = BoundedTextField("participants")
+    summary = BoundedTextField("compte rendu")
+    decisions = BoundedTextField("décisions et suites", blank=True, default="")
     evaluated_actions = models.ManyToManyField(
         Action, blank=True, related_name="committees", verbose_name="actions retenues pour une évaluation approfondie"
     )

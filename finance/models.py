@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.fields import BoundedTextField
 from finance.enums import COMMITMENT_KINDS, EntryKind, EnvelopeLevel, Tranche
 from programme.models import BudgetLine, Campaign
 from referential.models import Department, Region, scope_of
@@ -139,7 +140,7 @@ class LedgerEntry(models.Model):
     reverses = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by", verbose_name="annule"
     )
-    reason = models.TextField("motif", blank=True, default="")
+    reason = BoundedTextField("motif", blank=True, default="")
     # The file a delegation was made for (a PTAI's credits delegated by the Ministère to the
     # département, through the région): finance knows it only through a generic reference.
     funded_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from core.fields import BoundedTextField
+
 
 class ContractImport(models.Model):
     """A spreadsheet of contracts uploaded on the site: its preview (a run without writing), then,
@@ -106,7 +108,7 @@ class Dossier(models.Model):
         "projects.Project", on_delete=models.PROTECT, null=True, blank=True, related_name="ds_dossier"
     )
     # Why the dossier has no draft yet (no agent of the collectivité, collectivité not found…).
-    pending_reason = models.TextField("en attente", blank=True, default="")
+    pending_reason = BoundedTextField("en attente", blank=True, default="")
     deleted_at = models.DateTimeField("supprimé sur DS le", null=True, blank=True)
     deleted_reason = models.CharField("motif de suppression sur DS", max_length=50, blank=True, default="")
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Prefetch
 
 from accounts.models import User
+from core.fields import BoundedTextField
 from documents.access import is_state_agent
 from documents.models import Document
 
@@ -69,7 +70,7 @@ class Message(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="auteur"
     )
-    body = models.TextField("message")
+    body = BoundedTextField("message")
     is_internal = models.BooleanField(
         "note interne",
         default=False,
@@ -118,7 +119,7 @@ class Notification(models.Model):
     kind = models.CharField("nature", max_length=20, choices=NotificationKind.choices)
     key = models.CharField("clé", max_length=120)
     subject = models.CharField("objet", max_length=250)
-    body = models.TextField("texte")
+    body = BoundedTextField("texte")
     path = models.CharField("page", max_length=300, blank=True, default="")
     created_at = models.DateTimeField("créée le", auto_now_add=True, db_index=True)
     read_at = models.DateTimeField("lue le", null=True, blank=True)

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from core.fields import BoundedTextField
 from programme.enums import BudgetLineCode, ComplementRule
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
@@ -144,7 +145,7 @@ class Campaign(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text="Aucun nombre de personnes inférieur à ce seuil n'est publié (pages publiques, données ouvertes).",
     )
-    notes = models.TextField(
+    notes = BoundedTextField(
         "notes et hypothèses",
         blank=True,
         default="",
@@ -221,7 +222,7 @@ class Derogation(models.Model):
     """A derogation rule lifted by a written justification, on any file (PTAI, CTAI…). Append-only."""
 
     rule_id = models.CharField("règle", max_length=60)
-    justification = models.TextField("justification")
+    justification = BoundedTextField("justification")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="auteur"
     )

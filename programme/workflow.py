@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import models
 
+from core.fields import BoundedTextField
 from programme.errors import TransitionError
 
 M = TypeVar("M", bound=models.Model)
@@ -129,7 +130,7 @@ class TransitionLog(models.Model):
 
     transition = models.CharField("action", max_length=24)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField("motif", blank=True, default="")
+    reason = BoundedTextField("motif", blank=True, default="")
     created_at = models.DateTimeField("date", auto_now_add=True)
 
     class Meta:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from core.fields import BoundedTextField
 from core.formats import format_euros
 from core.validators import validate_rna, validate_siret
 from finance.enums import EntryKind
@@ -137,17 +138,17 @@ class Project(FSMModelMixin, models.Model):
     state_changed_at = models.DateTimeField("dans cet état depuis", default=timezone.now)
 
     title = models.CharField("titre", max_length=200, blank=True, default="")
-    summary = models.TextField("résumé", blank=True, default="")
+    summary = BoundedTextField("résumé", blank=True, default="")
     domains = models.ManyToManyField(Domain, blank=True, related_name="projects", verbose_name="domaines")
     target_public = models.CharField(
         "public cible", max_length=10, choices=TargetPublic.choices, default=TargetPublic.ALL
     )
-    bpi_justification = models.TextField("justification du public BPI", blank=True, default="")
-    widening_perspective = models.TextField("perspective d'élargissement", blank=True, default="")
+    bpi_justification = BoundedTextField("justification du public BPI", blank=True, default="")
+    widening_perspective = BoundedTextField("perspective d'élargissement", blank=True, default="")
     planned_bpi = models.PositiveIntegerField("BPI prévus", null=True, blank=True)
     planned_newcomers = models.PositiveIntegerField("autres primo-arrivants prévus", null=True, blank=True)
     # F07: how the project complements the contrat d'intégration républicaine of the people it serves.
-    cir_link = models.TextField("articulation avec le contrat d'intégration républicaine (CIR)", blank=True, default="")
+    cir_link = BoundedTextField("articulation avec le contrat d'intégration républicaine (CIR)", blank=True, default="")
     start_date = models.DateField("date de début", null=True, blank=True)
     end_date = models.DateField("date de fin", null=True, blank=True)
     carrier_kind = models.CharField(
@@ -156,7 +157,7 @@ class Project(FSMModelMixin, models.Model):
     carrier_name = models.CharField("nom du porteur", max_length=200, blank=True, default="")
     siret = models.CharField("SIRET", max_length=14, blank=True, default="", validators=[validate_siret])
     rna = models.CharField("numéro RNA", max_length=10, blank=True, default="", validators=[validate_rna])
-    diagnostic = models.TextField("diagnostic territorial (synthèse)", blank=True, default="")
+    diagnostic = BoundedTextField("diagnostic territorial (synthèse)", blank=True, default="")
     requested_amount = models.DecimalField("montant demandé à l'État (€)", default=ZERO, **MONEY)
 
     reference = models.CharField("référence", max_length=30, blank=True, default="")
@@ -170,7 +171,7 @@ class Project(FSMModelMixin, models.Model):
 
     # Decisions.
     opinion = models.CharField("avis", max_length=12, choices=Opinion.choices, blank=True, default="")
-    opinion_text = models.TextField("texte de l'avis", blank=True, default="")
+    opinion_text = BoundedTextField("texte de l'avis", blank=True, default="")
     proposed_amount = models.DecimalField("montant proposé (€)", null=True, blank=True, **MONEY)
     opinion_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -477,7 +478,7 @@ class AuthorityContribution(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contributions")
     kind = models.CharField("engagement", max_length=20, choices=ContributionKind.choices)
-    description = models.TextField("description")
+    description = BoundedTextField("description")
     amount = models.DecimalField("montant (€)", null=True, blank=True, **MONEY)
 
     history = HistoricalRecords()

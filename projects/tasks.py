@@ -13,22 +13,14 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from documents.models import Document
-from projects.documents import documents_for
+from projects.documents import documents_for, letters_exist
 from projects.models import ProjectTransition
 from projects.notifications import notify_transition
-
-GENERATED_KINDS = ("decision-attributive", "lettre-notification", "lettre-refus")
 
 
 @task
 def after_transition(transition_id: int) -> None:
     log = ProjectTransition.objects.select_related("project", "actor").get(pk=transition_id)
-    already = (
-        Document.objects.for_target(log.project)
-        .filter(kind__in=GENERATED_KINDS, created_at__gte=log.created_at)
-        .exists()
-    )
-    if not already:
+    if not letters_exist(log):
         documents_for(log.project, log.transition, log.actor)
     notify_transition(transition_id)

@@ -7,6 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 
+from core.fields import LONG_TEXT_MAX_LENGTH, BoundedTextField
 from core.validators import validate_siret
 from referential.models import Authority, Department
 
@@ -82,7 +83,7 @@ class CatalogueEntry(models.Model):
     award_key = models.CharField(max_length=40, db_index=True)
     kind = models.CharField("instrument", max_length=4)  # ptai, ctai
     title = models.CharField("intitulé", max_length=200)
-    summary = models.TextField("description", blank=True, default="")
+    summary = BoundedTextField("description", blank=True, default="")
     carrier_name = models.CharField("porteur", max_length=200)
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
@@ -92,7 +93,7 @@ class CatalogueEntry(models.Model):
     planned_bpi = models.PositiveIntegerField(null=True)
     planned_newcomers = models.PositiveIntegerField(null=True)
     amount = models.DecimalField("montant de l'État (€)", max_digits=14, decimal_places=2)
-    search_text = models.TextField(default="")
+    search_text = BoundedTextField(default="", max_length=LONG_TEXT_MAX_LENGTH)
     search_vector = SearchVectorField(null=True)
 
     class Meta:

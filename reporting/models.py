@@ -26,6 +26,7 @@ from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from core.fields import BoundedTextField
 from programme.errors import TransitionError
 from programme.models import Campaign
 from programme.workflow import TransitionLog
@@ -122,7 +123,7 @@ class Report(FSMModelMixin, models.Model):
     state_changed_at = models.DateTimeField("dans cet état depuis", default=timezone.now)
     indicator_set = models.JSONField("indicateurs du bilan", default=list)  # [{"code", "label", "group"}]
     values = models.JSONField("valeurs", default=dict, blank=True)  # code -> count
-    narrative = models.TextField("bilan qualitatif", blank=True, default="")
+    narrative = BoundedTextField("bilan qualitatif", blank=True, default="")
     budget = models.DecimalField("montant de l'État prévu (€)", default=Decimal("0"), **MONEY)
     spent_amount = models.DecimalField("dépensé (€)", null=True, blank=True, **MONEY)
     submitted_by = models.ForeignKey(
@@ -133,7 +134,7 @@ class Report(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField("examiné le", null=True, blank=True)
-    review_reason = models.TextField("compléments demandés", blank=True, default="")
+    review_reason = BoundedTextField("compléments demandés", blank=True, default="")
     reminded_before_at = models.DateTimeField("rappel avant l'échéance envoyé le", null=True, blank=True)
     reminded_after_at = models.DateTimeField("relance après l'échéance envoyée le", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from contracts.models import Action, Contract
+from core.fields import BoundedTextField
 from projects.models import Project
 from referential.models import Department, scope_of
 from steering.enums import CommitteeLevel
@@ -50,9 +51,9 @@ class Committee(models.Model):
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="participants (comptes)"
     )
-    external_participants = models.TextField("autres participants", blank=True, default="")
-    agenda = models.TextField("ordre du jour")
-    minutes = models.TextField("compte rendu", blank=True, default="")
+    external_participants = BoundedTextField("autres participants", blank=True, default="")
+    agenda = BoundedTextField("ordre du jour")
+    minutes = BoundedTextField("compte rendu", blank=True, default="")
     contracts = models.ManyToManyField(Contract, blank=True, related_name="+", verbose_name="CTAI examinés")
     projects = models.ManyToManyField(Project, blank=True, related_name="+", verbose_name="PTAI examinés")
     actions = models.ManyToManyField(Action, blank=True, related_name="+", verbose_name="actions examinées")
@@ -81,7 +82,7 @@ class Decision(models.Model):
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     target_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("target_type", "target_id")
-    text = models.TextField("décision")
+    text = BoundedTextField("décision")
     due_on = models.DateField("échéance", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
@@ -91,7 +92,7 @@ class Decision(models.Model):
         verbose_name = "décision"
 
     def __str__(self) -> str:
-        return self.text[:80]
+        return str(self.text)[:80]
 
 
 class EvaluationQuerySet(models.QuerySet["Evaluation"]):
@@ -125,11 +126,11 @@ class Evaluation(models.Model):
         verbose_name="retenue par le comité",
     )
     evaluator = models.CharField("évaluateur", max_length=200)
-    questions = models.TextField("questions évaluatives")
-    method = models.TextField("méthode")
-    findings = models.TextField("constats", blank=True, default="")
-    recommendations = models.TextField("recommandations", blank=True, default="")
-    summary = models.TextField("synthèse", blank=True, default="")
+    questions = BoundedTextField("questions évaluatives")
+    method = BoundedTextField("méthode")
+    findings = BoundedTextField("constats", blank=True, default="")
+    recommendations = BoundedTextField("recommandations", blank=True, default="")
+    summary = BoundedTextField("synthèse", blank=True, default="")
     completed_on = models.DateField("rendue le", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("créée le", auto_now_add=True)

@@ -8,6 +8,13 @@ anonymous temporary file, then streamed; amounts are numbers, dates are dates.
 
 The rows come from a generator the caller builds over `queryset.iterator(chunk_size=…)`.
 
+Large lists: `exported(request, builder, fmt)` streams a list of up to `EXPORT_TASK_THRESHOLD` rows;
+above, it records an `jobs.models.Export` and enqueues `web.tasks.run_export`, which writes the file
+to the storage while the requester watches its progress (htmx polling, or reload) on
+`/exports/<id>/`; only he downloads it, until `EXPORT_KEEP_HOURS` have passed (then
+`web.tasks.purge_exports` deletes it). The builder (`Listing` from a user and the list's filters)
+is the same code for both, so the rows are those of the user's scope and filters either way.
+
 Formula neutralisation (this module is the one place exports are written): a text cell that a
 spreadsheet would read as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage
 return, e.g. a title `=HYPERLINK("http://…")` typed by a user) is written as text: in CSV with a
@@ -20,13 +27,18 @@ from __future__ import annotations
 
 import csv
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.conf import settings
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 Cell = str | int | Decimal | datetime | date | None
 BOM = "\ufeff"
@@ -96,9 +108,7 @@ def _xlsx_cell(sheet: Any, value: Cell) -> Any:
     return value
 
 
-def xlsx_response(
-    filename: str, header: Sequence[str], rows: Iterable[Sequence[Cell]], *, title: str = "Export"
-) -> FileResponse:
+def write_xlsx(output: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[Cell]], *, title: str) -> None:
     from openpyxl import Workbook  # type: ignore[import-untyped]  # imported on use: only exports need it
 
     workbook = Workbook(write_only=True)
@@ -106,13 +116,69 @@ def xlsx_response(
     sheet.append([_xlsx_cell(sheet, value) for value in header])
     for row in rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
+    workbook.save(output)
+
+
+def write_csv(output: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> None:
+    for line in _csv_lines(header, rows):
+        output.write(line.encode())
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Cell]], *, title: str = "Export"
+) -> FileResponse:
     # An anonymous temporary file: removed by the system once the response has closed it.
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
-    workbook.save(output)
+    write_xlsx(output, header, rows, title=title)
     output.seek(0)
-    return FileResponse(
-        output,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+@dataclass
+class Listing:
+    """What an export writes: built from a user and the list's filters by the list's own code."""
+
+    name: str  # file name without its extension
+    title: str  # the sheet's title, the list's name on the progress page
+    header: Sequence[str]
+    rows: Iterable[Sequence[Cell]]
+    count: int
+
+
+Builder = Callable[[Any, QueryDict], Listing]
+
+
+def request_for(user: Any, query: QueryDict) -> HttpRequest:
+    """A request carrying only the user and the list's filters: what a builder's list code reads."""
+    request = HttpRequest()
+    request.user, request.GET = user, query
+    return request
+
+
+def exported(request: HttpRequest, builder: str, fmt: str) -> HttpResponse:
+    """The list streamed when it is small; above `EXPORT_TASK_THRESHOLD` rows, a task and its page."""
+    from jobs.models import Export
+
+    build: Builder = import_string(builder)
+    listing = build(request.user, request.GET)
+    if listing.count <= int(settings.EXPORT_TASK_THRESHOLD):
+        if fmt == "csv":
+            return csv_response(f"{listing.name}.csv", listing.header, listing.rows)
+        return xlsx_response(f"{listing.name}.xlsx", listing.header, listing.rows, title=listing.title)
+    export = Export.objects.create(
+        requester=request.user,
+        builder=builder,
+        query=request.GET.urlencode()[:2000],
+        format=fmt,
+        label=listing.title,
+        rows_total=listing.count,
+        filename=f"{listing.name}.{fmt}",
+        expires_at=timezone.now() + timedelta(hours=int(settings.EXPORT_KEEP_HOURS)),
     )
+    from web.tasks import run_export
+
+    transaction.on_commit(lambda: run_export.enqueue(export.pk))
+    return redirect("web:export_detail", export.pk)

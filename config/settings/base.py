@@ -5,10 +5,10 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config.settings.env import env_bool, env_int, env_str
+from config.settings.storage import default_storage_from_env
 
 # Lets generic Django classes be subscripted at run time (ModelAdmin[Model]) for type checking.
 django_stubs_ext.monkeypatch()
@@ -221,27 +221,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # default, an S3-compatible bucket when STORAGE_BACKEND=s3 (django-storages). Downloads always go
 # through the scope-checking views, which stream the file (no public URL of the bucket is shown).
 STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")
-if STORAGE_BACKEND == "s3":
-    DEFAULT_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env_str("S3_BUCKET"),
-            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
-            "region_name": env_str("S3_REGION", "") or None,
-            "access_key": env_str("S3_ACCESS_KEY_ID", "") or None,
-            "secret_key": env_str("S3_SECRET_ACCESS_KEY", "") or None,
-            "location": env_str("S3_PREFIX", ""),
-            "default_acl": None,
-            "querystring_auth": True,
-            "querystring_expire": env_int("S3_URL_EXPIRE_SECONDS", 60),
-            "file_overwrite": False,
-            "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
-        },
-    }
-elif STORAGE_BACKEND == "local":
-    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-else:
-    raise ImproperlyConfigured(f"STORAGE_BACKEND={STORAGE_BACKEND!r}: expected local or s3.")
+DEFAULT_STORAGE = default_storage_from_env()
 STORAGES = {
     "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -254,6 +234,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # The longest free text a form or the API accepts where the field sets no limit of its own.
 TEXT_MAX_LENGTH = env_int("TEXT_MAX_LENGTH", 20_000)
+# Exports of more rows than this run as a task (web.exports.exported); their file is kept this long.
+EXPORT_TASK_THRESHOLD = env_int("EXPORT_TASK_THRESHOLD", 5000)
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24)
 
 # send_mail() writes to the outbox (jobs.mail); a task delivers through the "delivery" mailer:
 # printed on the console unless a deployment configures SMTP (see prod.py).

@@ -5,6 +5,7 @@ Slow (processes, migrations): marker `service`, run by `make test-service` (call
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -40,20 +41,30 @@ def free_port() -> int:
 
 
 class SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for Django's smtplib client: every message received is kept."""
+    """Just enough SMTP for Django's smtplib client: every message received is kept. A recipient
+    named in `SMTPServer.hold` keeps the client waiting at RCPT until `SMTPServer.release` is set."""
 
     def handle(self) -> None:
+        with contextlib.suppress(OSError):  # the client went away (a worker killed while we held it)
+            self.converse()
+
+    def converse(self) -> None:
+        server: SMTPServer = self.server.owner  # type: ignore[attr-defined]
         self.wfile.write(b"220 test ESMTP\r\n")
         while line := self.rfile.readline():
             command = line.decode().strip().upper()
-            if command.startswith(("EHLO", "HELO")):
+            if command.startswith("RCPT") and server.hold and server.hold.upper() in command:
+                server.held.set()
+                server.release.wait(60)
+                self.wfile.write(b"250 ok\r\n")
+            elif command.startswith(("EHLO", "HELO")):
                 self.wfile.write(b"250 test\r\n")
             elif command == "DATA":
                 self.wfile.write(b"354 go\r\n")
                 data = b""
                 while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
                     data += chunk
-                self.server.messages.append(data.decode(errors="replace"))  # type: ignore[attr-defined]
+                server.messages.append(data.decode(errors="replace"))
                 self.wfile.write(b"250 queued\r\n")
             elif command == "QUIT":
                 self.wfile.write(b"221 bye\r\n")
@@ -66,12 +77,15 @@ class SMTPServer:
     def __init__(self, port: int) -> None:
         self.port = port
         self.messages: list[str] = []
+        self.hold = ""
+        self.held = threading.Event()
+        self.release = threading.Event()
         self.server: socketserver.ThreadingTCPServer | None = None
 
     def up(self) -> None:
         socketserver.ThreadingTCPServer.allow_reuse_address = True
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", self.port), SMTPHandler)
-        self.server.messages = self.messages  # type: ignore[attr-defined]
+        self.server.owner = self  # type: ignore[attr-defined]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def down(self) -> None:
@@ -148,7 +162,7 @@ class Platform:
 
     def start(self) -> None:
         honcho = Path(sys.executable).parent / "honcho"
-        self.log_file = self.log.open("wb")
+        self.log_file = self.log.open("ab")
         self.honcho = subprocess.Popen(
             [str(honcho), "--no-colour", "start", "-p", str(self.port), "-c", "web=2,worker=1", "web", "worker"],
             cwd=ROOT,
@@ -333,6 +347,57 @@ def test_a_1_000_000_character_text_and_a_10_mb_body_are_refused_in_french(platf
     assert status == 400
     assert "trop long" in json.dumps(body, ensure_ascii=False)
     assert platform.api(platform.port + 1, token, "me/")[0] == 200
+
+
+KILLED_TO = "tuee-en-route@example.org"
+OUTBOX = (
+    "from jobs.models import OutgoingEmail; "
+    "print(list(OutgoingEmail.objects.filter(to=['" + KILLED_TO + "']).values_list('status', 'attempts')))"
+)
+DELIVERY = (
+    "from django_tasks_db.models import DBTaskResult; from jobs.models import OutgoingEmail; "
+    "email = OutgoingEmail.objects.get(to=['" + KILLED_TO + "']); "
+    "print([(r.status, len(r.worker_ids)) for r in DBTaskResult.objects.filter("
+    "task_path='jobs.tasks.deliver_email', args_kwargs__args=[email.pk])])"
+)
+WORKER_PID = (
+    "from jobs.models import WorkerHeartbeat; "
+    "print(WorkerHeartbeat.objects.order_by('-last_seen').values_list('hostname', flat=True)[0].rsplit(':', 1)[1])"
+)
+
+
+def test_a_worker_killed_in_the_middle_of_a_task_the_task_runs_again_once(platform):
+    """SIGKILL the worker while it talks to the SMTP server; a new worker runs the task again
+    (`jobs.tasks.recover_tasks`) and the e-mail reaches the SMTP server exactly once."""
+    worker = int(platform.shell(WORKER_PID))
+    platform.smtp.hold = KILLED_TO
+    try:
+        platform.shell(
+            "from django.core.mail import send_mail; "
+            f"send_mail('Interrompu en route', 'Un seul exemplaire.', None, ['{KILLED_TO}'])"
+        )
+        assert platform.smtp.held.wait(30), platform.log.read_text()[-4000:]  # the worker is mid-task
+        os.kill(worker, signal.SIGKILL)  # at once: before its SMTP client gives up (SMTP_TIMEOUT)
+        assert platform.honcho is not None
+        platform.honcho.wait(timeout=30)  # honcho stops the web instances when its worker dies
+    finally:
+        platform.smtp.hold = ""
+        platform.smtp.release.set()
+    assert platform.shell(DELIVERY).strip() == "[('RUNNING', 1)]"  # left running by the dead worker
+    assert platform.shell(OUTBOX).strip() == "[('pending', 0)]"  # its transaction died with it
+    assert not any("Interrompu en route" in message for message in platform.smtp.messages)
+    platform.stop()
+    platform.start()  # a new worker (and web instances)
+    time.sleep(3)  # WORKER_LOST_AFTER_SECONDS: the killed worker is now known as lost
+    platform.shell("from jobs.tasks import recover_tasks; recover_tasks.enqueue()")
+    platform.wait_for(OUTBOX, "[('sent', 1)]")
+    assert platform.shell(DELIVERY).strip() == "[('SUCCESSFUL', 2)]"  # the same task, run by a second worker
+    platform.shell(
+        "from jobs.tasks import flush_outbox, recover_tasks; recover_tasks.enqueue(); flush_outbox.enqueue()"
+    )
+    time.sleep(2)
+    assert platform.shell(OUTBOX).strip() == "[('sent', 1)]"
+    assert sum("Interrompu en route" in message for message in platform.smtp.messages) == 1
 
 
 BALANCES = (

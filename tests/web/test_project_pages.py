@@ -264,7 +264,7 @@ def bulk_projects(count: int) -> None:
 
 
 LIST_BUDGET = 13
-DETAIL_BUDGET = 18  # + the file's reports and its evaluation (steering)
+DETAIL_BUDGET = 20  # + the file's reports and its evaluation (steering), + whether a letter is being generated (2)
 
 
 @pytest.mark.parametrize("rows", [pytest.param(10, id="10 files"), pytest.param(1000, id="1000 files")])

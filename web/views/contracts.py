@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -39,7 +39,7 @@ from programme.enums import Severity
 from programme.errors import TransitionError
 from programme.rules import RULES_BY_ID
 from programme.services import record_derogation
-from web.exports import Cell, csv_response, xlsx_response
+from web.exports import Cell, Listing, exported, request_for
 from web.forms.contracts import (
     CONTRACT_INPUTS,
     CONTRACT_RULES,
@@ -196,14 +196,18 @@ def _export_rows(contracts: QuerySet[Contract]) -> Iterator[Sequence[Cell]]:
 
 @_require(can_see_ctai)
 def contract_csv(request: HttpRequest) -> HttpResponse:
-    _form, contracts, _sort = filtered(request)
-    return csv_response("ctai.csv", EXPORT_HEADER, _export_rows(contracts))
+    return exported(request, "web.views.contracts.ctai_listing", "csv")
 
 
 @_require(can_see_ctai)
 def contract_xlsx(request: HttpRequest) -> HttpResponse:
-    _form, contracts, _sort = filtered(request)
-    return xlsx_response("ctai.xlsx", EXPORT_HEADER, _export_rows(contracts), title="CTAI")
+    return exported(request, "web.views.contracts.ctai_listing", "xlsx")
+
+
+def ctai_listing(user: Any, query: QueryDict) -> Listing:
+    """The contracts the user sees, with the list's filters: streamed, or written by `web.tasks.run_export`."""
+    _form, contracts, _sort = filtered(request_for(user, query))
+    return Listing("ctai", "CTAI", EXPORT_HEADER, _export_rows(contracts), contracts.count())
 
 
 # --- New contract ---------------------------------------------------------------------------------

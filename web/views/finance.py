@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet, Sum
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,7 +33,7 @@ from finance.enums import EntryKind, EnvelopeLevel
 from finance.models import Envelope, LedgerEntry
 from programme.models import Campaign
 from referential.models import scope_of
-from web.exports import Cell, csv_response, xlsx_response
+from web.exports import Cell, Listing, exported, request_for
 from web.forms.finance import DelegateForm, EntryFilterForm, LedgerFilterForm, OpenCreditsForm, ReverseForm
 from web.views.accounts import _require
 
@@ -489,13 +489,17 @@ def _export_rows(entries: QuerySet[LedgerEntry]) -> Iterator[Sequence[Cell]]:
 
 
 def _export(request: HttpRequest, kind: str) -> HttpResponseBase:
-    form, entries = _ledger(request)
+    form, _entries = _ledger(request)
     if form.errors:
         return HttpResponseBadRequest("Filtres invalides : corrigez-les sur la page des écritures.")
+    return exported(request, "web.views.finance.ledger_listing", kind)
+
+
+def ledger_listing(user: Any, query: QueryDict) -> Listing:
+    """The ledger entries the user sees, with the page's filters: streamed, or written by a task."""
+    _form, entries = _ledger(request_for(user, query))
     name = f"ecritures-{timezone.localdate():%Y-%m-%d}"
-    if kind == "csv":
-        return csv_response(f"{name}.csv", EXPORT_HEADER, _export_rows(entries))
-    return xlsx_response(f"{name}.xlsx", EXPORT_HEADER, _export_rows(entries), title="Écritures")
+    return Listing(name, "Écritures", EXPORT_HEADER, _export_rows(entries), entries.count())
 
 
 @_require(can_see_budget)

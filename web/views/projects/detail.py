@@ -23,6 +23,7 @@ from documents.access import is_state_agent
 from documents.models import Document
 from messaging.models import Message
 from messaging.services import post_message
+from projects.documents import letters_pending
 from projects.models import Project, ProjectTransition
 from projects.services import apply_transition, available_transitions
 from projects.subject import findings
@@ -81,7 +82,7 @@ def project_detail(request: HttpRequest, pk: int, message_form: MessageForm | No
             "panel": panel(findings(project)),
             "totals": _totals(project),
             "transitions": available_transitions(project, user),
-            "documents": Document.objects.for_target(project).visible_to(user).select_related("uploaded_by"),
+            **_documents_context(project, user),
             "thread": Message.objects.for_target(project).visible_to(user).for_display(),
             "message_form": message_form or MessageForm(state_agent=state_agent),
             "events": _timeline(project, user),
@@ -89,6 +90,21 @@ def project_detail(request: HttpRequest, pk: int, message_form: MessageForm | No
             "can_edit": _may_edit(project, user),
             **file_steering_context(project),
         },
+    )
+
+
+def _documents_context(project: Project, user: Any) -> dict[str, Any]:
+    return {
+        "documents": Document.objects.for_target(project).visible_to(user).select_related("uploaded_by"),
+        "letters_pending": letters_pending(project),
+    }
+
+
+def project_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file's documents alone: what the page polls (htmx) while a letter is being generated."""
+    project = get_project(request, pk)
+    return render(
+        request, "web/projects/_documents.html", {"project": project, **_documents_context(project, request.user)}
     )
 
 

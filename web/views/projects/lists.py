@@ -7,15 +7,16 @@ the number of queries does not depend on the number of files.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from projects.enums import ProjectState
 from projects.models import Project
-from web.exports import Cell, csv_response, xlsx_response
+from web.exports import Cell, Listing, exported, request_for
 from web.forms.projects import SORTS, ProjectFilterForm
 from web.lists import kept_query, sortable_headers, sorted_by
 from web.views.accounts import _require
@@ -123,11 +124,15 @@ def _export_rows(projects: QuerySet[Project]) -> Iterator[Sequence[Cell]]:
 
 @_require(can_see_ptai)
 def project_csv(request: HttpRequest) -> HttpResponse:
-    _form, projects, _sort = filtered(request)
-    return csv_response("ptai.csv", EXPORT_HEADER, _export_rows(projects))
+    return exported(request, "web.views.projects.lists.ptai_listing", "csv")
 
 
 @_require(can_see_ptai)
 def project_xlsx(request: HttpRequest) -> HttpResponse:
-    _form, projects, _sort = filtered(request)
-    return xlsx_response("ptai.xlsx", EXPORT_HEADER, _export_rows(projects), title="PTAI")
+    return exported(request, "web.views.projects.lists.ptai_listing", "xlsx")
+
+
+def ptai_listing(user: Any, query: QueryDict) -> Listing:
+    """The PTAI the user sees, with the list's filters: streamed, or written by `web.tasks.run_export`."""
+    _form, projects, _sort = filtered(request_for(user, query))
+    return Listing("ptai", "PTAI", EXPORT_HEADER, _export_rows(projects), projects.count())
