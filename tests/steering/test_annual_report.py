@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -19,7 +18,7 @@ from reporting.enums import Period, ReportState
 from steering.annual import KIND, reports_of
 from steering.tasks import build_annual_report
 from tests.factories import make_user
-from tests.steering.test_dashboards_property import _make, _map_and_table, _tags, world  # noqa: F401
+from tests.steering.test_dashboards_property import _make, _map_and_table, _tags
 from tests.web.html import parse
 from tests.web.personas import PersonaClient
 

@@ -21,10 +21,9 @@ from accounts.enums import Role
 from core.formats import format_euros
 from finance.enums import EntryKind, EnvelopeLevel
 from finance.models import Commitment, Envelope, LedgerEntry
-from programme.models import BudgetLine, Campaign
+from programme.models import Campaign
 from projects.enums import ProjectState
 from projects.models import Project
-from referential.models import Authority, Department
 from reporting.enums import Period, ReportState, TargetKind
 from reporting.models import Report
 from steering import dashboards as d
@@ -35,7 +34,8 @@ from tests.web.personas import PersonaClient
 
 pytestmark = pytest.mark.django_db
 
-CODES = ("38", "69", "974", "2A")  # Isère, Rhône, La Réunion (DROM), Corse-du-Sud
+from tests.steering.conftest import CODES
+
 TRAITS = {
     ProjectState.SUBMITTED: "submitted",
     ProjectState.IN_REVIEW: "in_review",
@@ -74,23 +74,6 @@ commitments = st.lists(
 
 class _Rollback(Exception):
     pass
-
-
-@pytest.fixture
-def world(db: Any) -> dict[str, Any]:
-    departments = {code: Department.objects.get(code=code) for code in CODES}
-    authorities = {
-        code: Authority.objects.filter(department=dep).order_by("-kind", "pk").first()
-        for code, dep in departments.items()
-    }
-    return {
-        "departments": departments,
-        "authorities": authorities,
-        "diair": make_user(Role.DIAIR),
-        "isere": make_user(Role.INSTRUCTOR, department=departments["38"]),
-        "line": BudgetLine.objects.order_by("code").first(),
-        "campaign": Campaign.objects.get(year=2021),
-    }
 
 
 def _make(world: dict[str, Any], project_specs: list[Any], report_specs: list[Any], money: list[Any]) -> None:

@@ -6,9 +6,9 @@ the figures. Figures: `steering.dashboards` (a few grouped queries)."""
 from __future__ import annotations
 
 import json
-from functools import partial
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
