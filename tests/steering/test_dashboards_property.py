@@ -29,12 +29,11 @@ from reporting.models import Report
 from steering import dashboards as d
 from tests.factories import OperatorFactory, make_user
 from tests.projects.factories import ProjectFactory
+from tests.steering.conftest import CODES
 from tests.web.html import parse
 from tests.web.personas import PersonaClient
 
 pytestmark = pytest.mark.django_db
-
-from tests.steering.conftest import CODES
 
 TRAITS = {
     ProjectState.SUBMITTED: "submitted",
