@@ -243,13 +243,14 @@ def annual_reports(request: HttpRequest) -> HttpResponse:
     if not may_generate(user):
         raise Http404
     if request.method == "POST":
-        campaign = Campaign.objects.filter(year=request.POST.get("annee") or 0).first()
+        year = request.POST.get("annee", "")
+        campaign = Campaign.objects.filter(year=int(year)).first() if year.isdigit() and len(year) == 4 else None
         if campaign is None:
             messages.error(request, "Choisissez une année du programme.")
             return redirect("web:annual_reports")
         requested_at = timezone.now().isoformat()
         transaction.on_commit(
-            partial(build_annual_report.enqueue, campaign.pk, user.pk, requested_at)  # type: ignore[union-attr]
+            partial(build_annual_report.enqueue, campaign.pk, request.user.pk, requested_at)  # type: ignore[arg-type]
         )
         messages.success(
             request,
