@@ -18,13 +18,17 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from api.ctai_serializers import WorkflowTransitionSerializer
 from api.fields import MoneyField
 from api.transitions import Transitions, TransitionsMixin
 from contracts.models import Action
+from documents.models import Document
 from projects.models import Project
 from reporting import services as reporting
 from reporting.enums import Period, ReportState, ReportTransitionName
@@ -58,6 +62,23 @@ class IndicatorValueSerializer(serializers.Serializer[Any]):
     value = serializers.IntegerField(allow_null=True, help_text="Nombre saisi (agrégé ; null : non renseigné).")
 
 
+class AttachmentSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(help_text="Nom du fichier.")
+    size = serializers.IntegerField(help_text="Taille (octets).")
+    url = serializers.CharField(help_text="Adresse de téléchargement (session du site).")
+
+
+def attachments_of(reports: list[Report], user: Any) -> dict[str, list[Document]]:
+    """The pieces joined to `reports` that `user` may see, by report id (one query)."""
+    out: dict[str, list[Document]] = {}
+    documents = Document.objects.visible_to(user).filter(
+        target_type=ContentType.objects.get_for_model(Report), target_id__in=[str(r.pk) for r in reports]
+    )
+    for document in documents.order_by("created_at", "pk"):
+        out.setdefault(document.target_id, []).append(document)
+    return out
+
+
 class ReportSerializer(serializers.ModelSerializer[Report]):
     """A report on an action: counts only, never personal data about the people accompanied."""
 
@@ -69,6 +90,7 @@ class ReportSerializer(serializers.ModelSerializer[Report]):
     period_label = serializers.CharField(source="get_period_display", help_text="Libellé de la période.")
     is_late = serializers.BooleanField(help_text="Échéance passée et bilan non remis.")
     indicators = serializers.SerializerMethodField(help_text="Les indicateurs du bilan et leurs valeurs.")
+    attachments = serializers.SerializerMethodField(help_text="Les pièces jointes au bilan.")
     budget = serializers.DecimalField(**MONEY, help_text="Montant de l'État prévu (€).")
     spent_amount = serializers.DecimalField(**MONEY, allow_null=True, help_text="Dépensé (€).")
 
@@ -88,6 +110,7 @@ class ReportSerializer(serializers.ModelSerializer[Report]):
             "state_label",
             "is_late",
             "indicators",
+            "attachments",
             "narrative",
             "budget",
             "spent_amount",
@@ -107,6 +130,16 @@ class ReportSerializer(serializers.ModelSerializer[Report]):
     @extend_schema_field(TargetSerializer)
     def get_target(self, report: Report) -> dict[str, Any]:
         return _target(report.target_type_id, report.target_id)
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, report: Report) -> list[dict[str, Any]]:
+        documents = self.context.get("attachments")
+        if documents is None:  # one report: read its own
+            documents = attachments_of([report], self.context["request"].user)
+        return [
+            {"name": d.original_name, "size": d.size, "url": reverse("web:report_document_download", args=[d.pk])}
+            for d in documents.get(str(report.pk), [])
+        ]
 
     @extend_schema_field(IndicatorValueSerializer(many=True))
     def get_indicators(self, report: Report) -> list[dict[str, Any]]:
@@ -187,6 +220,12 @@ class ReportViewSet(
         names=frozenset(ReportTransitionName.values),
     )
     transition_serializer_class = WorkflowTransitionSerializer
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The page's reports, and their pieces in one query (not one per report)."""
+        page = list(self.paginate_queryset(self.get_queryset()) or [])
+        context = {**self.get_serializer_context(), "attachments": attachments_of(page, request.user)}
+        return self.get_paginated_response(ReportSerializer(page, many=True, context=context).data)
 
     def get_queryset(self) -> QuerySet[Report]:
         reports = Report.objects.for_user(self.request.user).select_related("campaign", "department", "authority")

@@ -245,3 +245,21 @@ def require_accepted_final_report(targets: Iterable[models.Model], what: str) ->
             "rubrique « Bilans », puis l'agent de l'État l'accepte.",
             code="final_report_missing",
         )
+
+
+ATTACHMENT_KIND = "piece-bilan"
+
+
+@transaction.atomic
+def attach_to_report(*, report: Report, user: Any, uploaded_file: Any, inspected: Any = None) -> Any:
+    """Join a file (an attendance sheet, a photo of a workshop, an invoice…) to a report being entered,
+    by whoever enters it; checked by its content (`documents.services.attach`). Readers of the report
+    see it. The form says again that no personal data about the people accompanied belongs in it."""
+    from documents.services import attach
+
+    locked = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    if not perm.may_enter(locked, user):
+        raise PermissionDenied("Seule la collectivité, ou l'opérateur qu'elle a invité, joint des pièces au bilan.")
+    if locked.state not in (ReportState.EXPECTED, ReportState.COMPLETION_REQUESTED):
+        raise ValidationError("Ce bilan est remis : on n'y joint plus de pièce.")
+    return attach(actor=user, target=locked, uploaded_file=uploaded_file, kind=ATTACHMENT_KIND, inspected=inspected)

@@ -51,6 +51,7 @@ urlpatterns = [
     path("evaluations/", committees.evaluation_list, name="evaluation_list"),
     path("evaluations/nouvelle/<slug:kind>/<int:pk>/", committees.evaluation_create, name="evaluation_create"),
     path("bilans/<int:pk>/", reports.report_detail, name="report_detail"),
+    path("bilans/pieces/<int:pk>/", reports.report_document_download, name="report_document_download"),
     path("collectivites/", referential.authority_search, name="authority_search"),
     path("collectivites/choisir/", referential.authority_picker, name="authority_picker"),
     path("collectivites/<int:pk>/", referential.authority_detail, name="authority_detail"),

@@ -17,6 +17,7 @@ from steering.schedule import ensure_project_reports
 from tests.api.conftest import API, ApiClient
 from tests.factories import grenoble_metropole, isere, make_user, metropole_de_lyon, rhone
 from tests.projects.factories import ProjectFactory
+from tests.web.personas import PersonaClient
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +135,26 @@ def test_the_schema_describes_the_steering_endpoints_in_french(api_anonymous):
     assert paths["/api/v1/reports/"]["get"]["summary"] == "Bilans des actions du périmètre de l'appelant"
     apply = paths["/api/v1/reports/{id}/transitions/{name}/"]["post"]
     assert "Remettre" in apply["summary"]
+
+
+def test_a_reports_pieces_are_listed_for_its_readers_in_a_fixed_number_of_queries(
+    final, agent, instructor, django_assert_max_num_queries
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reporting.services import attach_to_report
+
+    pdf = SimpleUploadedFile("presence.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    attach_to_report(report=final, user=agent.user, uploaded_file=pdf)
+    detail = instructor.get_json(f"{API}/reports/{final.pk}/")
+    assert [a["name"] for a in detail["attachments"]] == ["presence.pdf"]
+    # The file itself is served by the site (its session), to the same readers.
+    assert PersonaClient(instructor.user).get(detail["attachments"][0]["url"]).status_code == 200
+    for _ in range(5):
+        project = ProjectFactory(funded=True, start_date=date(2021, 9, 1), end_date=date(2022, 8, 31))
+        ensure_project_reports(project)
+    instructor.get_json(f"{API}/reports/")
+    with django_assert_max_num_queries(12):
+        page = instructor.get_json(f"{API}/reports/")
+    assert page["count"] == 12
+    assert [a["name"] for r in page["results"] if r["id"] == final.pk for a in r["attachments"]] == ["presence.pdf"]

@@ -8,10 +8,12 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.enums import Role
 from audit.models import Event
+from documents.models import Document
 from programme.errors import TransitionError
 from reporting.enums import Period, ReportState
 from reporting.models import Indicator, Report
@@ -181,3 +183,26 @@ def test_the_agent_fills_in_and_hands_in_the_report_from_its_page(final, agent, 
     assert accepted.status_code == 302
     final.refresh_from_db()
     assert final.state == ReportState.ACCEPTED
+
+
+def test_the_agent_joins_a_piece_to_the_report_and_its_readers_download_it(final, agent, instructor):
+    url = reverse("web:report_detail", args=[final.pk])
+    pdf = SimpleUploadedFile("feuille.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    joined = PersonaClient(agent).post(url, {"action": "attach", "file": pdf})
+    assert joined.status_code == 302
+    document = Document.objects.for_target(final).get()
+    assert document.kind == "piece-bilan"
+    download = reverse("web:report_document_download", args=[document.pk])
+    for reader in (agent, instructor):
+        page = PersonaClient(reader).get(url).content.decode()
+        assert "feuille.pdf" in page
+        assert PersonaClient(reader).get(download).status_code == 200
+    # Outside the report's scope: 404, as the report itself.
+    assert PersonaClient(make_user(Role.INSTRUCTOR, department=rhone())).get(download).status_code == 404
+    # The type is read from the content: a program named .pdf is refused beside the field.
+    fake = SimpleUploadedFile("faux.pdf", b"MZ\x90\x00\x03\x00\x00\x00binary")
+    refused = PersonaClient(agent).post(url, {"action": "attach", "file": fake})
+    assert refused.status_code == 400 and "pas accepté" in refused.content.decode()
+    # Once handed in, the report takes no more pieces; the State agent cannot join one.
+    assert PersonaClient(instructor).post(url, {"action": "attach", "file": pdf}).status_code == 400
+    assert Document.objects.for_target(final).count() == 1
