@@ -234,13 +234,58 @@ def test_a_user_of_isere_sees_only_isere_and_the_map_equals_its_table(world):
     assert PersonaClient(outsider).get(url).status_code == 404
 
 
+def _digits(text: str) -> int:
+    return int("".join(c for c in text if c.isdigit()) or "0")
+
+
+def _total_of(reader: PersonaClient, href: str) -> int:
+    listing = parse(reader.get(href).content.decode())
+    status = next(n for n in listing.iter() if n.tag == "p" and n.attrs.get("role") == "status")
+    return _digits(status.text())
+
+
 def test_each_figure_links_to_the_list_whose_total_is_the_figure(world):
-    _make(world, [("38", ProjectState.FUNDED, 2021, 1, 1), ("38", ProjectState.FUNDED, 2021, 1, 1)], [], [])
+    """Every linked figure of the dashboard (CTAI by state, PTAI by state and year, PTAI by domain,
+    the tiles, the people reached) opens a list whose total is the figure, for the national reader
+    and for a département of it."""
+    from contracts.enums import ContractState
+    from tests.contracts.conftest import make_contract
+
+    _make(
+        world,
+        [
+            ("38", ProjectState.FUNDED, 2021, 1, 1),
+            ("38", ProjectState.FUNDED, 2021, 1, 1),
+            ("69", ProjectState.SUBMITTED, 2022, 1, 1),
+            ("974", ProjectState.CLOSED, 2021, 2, 3),
+        ],
+        [
+            ("38", ReportState.ACCEPTED, Period.FINAL, -10, 7, 9),
+            ("974", ReportState.ACCEPTED, Period.FINAL, -10, 3, 4),
+            ("69", ReportState.EXPECTED, Period.INTERIM, -10, 0, 0),
+        ],
+        [],
+    )
+    make_contract(ContractState.SIGNED, authority=world["authorities"]["38"])
+    make_contract(ContractState.DIAGNOSIS, authority=world["authorities"]["69"])
     reader = PersonaClient(world["diair"])
-    page = parse(reader.get(reverse("web:steering_dashboard")).content.decode())
-    link = next(a for a in _tags(page.by_id("table-ptai"), "a") if a.text() == "2")
-    listing = reader.get(link.attrs["href"]).content.decode()
-    assert "2 projets" in listing
+    checked = 0
+    for query in ("", "?departement=38"):
+        page = parse(reader.get(reverse("web:steering_dashboard") + query).content.decode())
+        for table in ("table-ctai", "table-ptai", "table-ptai-domaines"):
+            for link in _tags(page.by_id(table), "a"):
+                assert _total_of(reader, link.attrs["href"]) == _digits(link.text()), (table, link.attrs["href"])
+                checked += 1
+        for tile in ("late", "ctai"):
+            figure = next(n for n in page.iter() if n.attrs.get("data-figure") == tile)
+            link = _tags(figure.parent, "a")[0]
+            assert _total_of(reader, link.attrs["href"]) == _digits(figure.text()), tile
+            checked += 1
+        people = _tags(page.by_id("table-beneficiaires"), "a")
+        listing = parse(reader.get(people[0].attrs["href"]).content.decode())
+        assert _digits(listing.by_id("reached-bpi").text()) == _digits(people[0].text())
+        assert _digits(listing.by_id("reached-others").text()) == _digits(people[1].text())
+    assert checked >= 10
 
 
 @pytest.mark.parametrize("per_departement", [1, 6])

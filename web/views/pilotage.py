@@ -72,12 +72,13 @@ def _bars(labels: Sequence[str], values: Sequence[Any]) -> dict[str, str]:
 def figures(scope: d.Scope) -> dict[str, Any]:
     """Every figure of the dashboard, with its table rows, chart data and links."""
     dep = scope.department.code if scope.department else ""
+    dep_pk = scope.department.pk if scope.department else ""  # the contract list filters by id
     ctai = d.ctai_by_state(scope)
     ctai_rows = [
         (
             state.label,
             ctai[state.value],
-            _url("web:contract_list", etat=state.value, type=ContractKind.CTAI, departement=dep),
+            _url("web:contract_list", etat=state.value, type=ContractKind.CTAI, departement=dep_pk),
         )
         for state in ContractState
         if ctai.get(state.value)

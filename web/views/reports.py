@@ -47,9 +47,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
             reports = reports.late()
         if data["departement"]:
             reports = reports.filter(department__code=data["departement"])
+    # The people reached by the listed reports (the dashboard's "accompagnés" links here): one query.
+    reached = {"bpi": 0, "others": 0}
+    for values in reports.order_by().values_list("values", flat=True):
+        reached["bpi"] += int(values.get("bpi_reached") or 0)
+        reached["others"] += int(values.get("newcomers_reached") or 0)
     reports = reports.select_related("department", "authority", "campaign").order_by("due_on", "pk")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "web/reports/list.html", {"form": form, "page": page, "reports": page.object_list})
+    context = {"form": form, "page": page, "reports": page.object_list, "reached": reached}
+    return render(request, "web/reports/list.html", context)
 
 
 def _target_url(report: Report) -> str:
