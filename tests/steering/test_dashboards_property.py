@@ -302,3 +302,39 @@ def test_the_national_dashboard_stays_flat_as_departements_and_files_grow(
     reader.get(url)
     with django_assert_max_num_queries(26):
         assert reader.get(url + "?carte=engages").status_code == 200
+
+
+def test_the_exports_carry_the_dashboards_figures_for_the_readers_scope(world):
+    """CSV and XLSX of the figures: the same values as the dashboard, Isère's only for Isère."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    _make(
+        world,
+        [("38", ProjectState.FUNDED, 2021, 10, 20), ("974", ProjectState.CLOSED, 2021, 5, 5)],
+        [("38", ReportState.ACCEPTED, Period.FINAL, -10, 7, 9), ("69", ReportState.EXPECTED, Period.FINAL, -3, 0, 0)],
+        [("38", 1000, 0)],
+    )
+
+    def rows_of_csv(client: PersonaClient) -> dict[tuple[str, str], str]:
+        body = b"".join(client.get(reverse("web:steering_csv")).streaming_content).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(body), delimiter=";" if ";" in body.splitlines()[0] else ","))
+        return {(r[0], r[1]): r[3] for r in rows[1:]}
+
+    national = rows_of_csv(PersonaClient(world["diair"]))
+    assert national[("Bénéficiaires", "BPI prévus")] == "15"
+    assert national[("Bénéficiaires", "Autres primo-arrivants accompagnés")] == "9"
+    assert national[("Bilans en retard", "")] == "1"
+    assert national[("Carte — Collectivités engagées", "974 La Réunion")] == "1"
+    isere = rows_of_csv(PersonaClient(world["isere"]))
+    assert isere[("Bénéficiaires", "BPI prévus")] == "10" and isere[("Bilans en retard", "")] == "0"
+    assert not any(key[0].startswith("Carte") and not key[1].startswith("38") for key in isere)
+
+    response = PersonaClient(world["diair"]).get(reverse("web:steering_xlsx"))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(io.BytesIO(content)).active
+    cells = {(r[0], r[1] or ""): r[3] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert cells[("Bénéficiaires", "BPI prévus")] == 15
+    assert cells[("Carte — Montants engagés (€)", "38 Isère")] == 1000
