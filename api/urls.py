@@ -22,6 +22,7 @@ from api import views
 from api.ctai import CallViewSet, CtaiViewSet, PriorityViewSet, ProgrammingViewSet
 from api.docs import DocsView, SchemaView
 from api.ptai import PtaiViewSet
+from api.steering import CommitteeViewSet, EvaluationViewSet, ReportViewSet
 
 app_name = "api"
 
@@ -63,6 +64,9 @@ router.register("ctai", CtaiViewSet, basename="ctai")
 router.register("programmings", ProgrammingViewSet, basename="programming")
 router.register("calls", CallViewSet, basename="call")
 router.register("priorities", PriorityViewSet, basename="priority")
+router.register("reports", ReportViewSet, basename="report")
+router.register("committees", CommitteeViewSet, basename="committee")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
 
 urlpatterns = drf_views_only(
     [

@@ -24,6 +24,8 @@ VERB_LABELS: dict[str, str] = {
     "programme.campaign_created": "Campagne créée par copie de la précédente",
     "programme.campaign_updated": "Paramètres de la campagne modifiés",
     "programme.domain_renamed": "Libellé du domaine modifié",
+    "reporting.indicator_added": "Indicateur de bilan ajouté",
+    "reporting.indicator_changed": "Indicateur de bilan modifié",
     "programme.priority_renamed": "Libellé de la priorité de la stratégie nationale modifié",
     "programme.derogation_recorded": "Dérogation justifiée",
     "documents.attached": "Document joint",

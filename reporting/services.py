@@ -245,3 +245,75 @@ def require_accepted_final_report(targets: Iterable[models.Model], what: str) ->
             "rubrique « Bilans », puis l'agent de l'État l'accepte.",
             code="final_report_missing",
         )
+
+
+ATTACHMENT_KIND = "piece-bilan"
+
+
+@transaction.atomic
+def attach_to_report(*, report: Report, user: Any, uploaded_file: Any, inspected: Any = None) -> Any:
+    """Join a file (an attendance sheet, a photo of a workshop, an invoice…) to a report being entered,
+    by whoever enters it; checked by its content (`documents.services.attach`). Readers of the report
+    see it. The form says again that no personal data about the people accompanied belongs in it."""
+    from documents.services import attach
+
+    locked = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    if not perm.may_enter(locked, user):
+        raise PermissionDenied("Seule la collectivité, ou l'opérateur qu'elle a invité, joint des pièces au bilan.")
+    if locked.state not in (ReportState.EXPECTED, ReportState.COMPLETION_REQUESTED):
+        raise ValidationError("Ce bilan est remis : on n'y joint plus de pièce.")
+    return attach(actor=user, target=locked, uploaded_file=uploaded_file, kind=ATTACHMENT_KIND, inspected=inspected)
+
+
+# --- The campaign's indicator set (edited on the site, like the domains) --------------------------
+
+
+@transaction.atomic
+def save_indicator(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    indicator: Indicator | None,
+    code: str = "",
+    label: str,
+    group: str = "",
+    position: int = 0,
+    is_active: bool = True,
+) -> Indicator:
+    """Add an indicator to a campaign's set (`indicator` None, with its `code`) or change one (its
+    code stays). Reports already made keep the set they were made with (`Report.indicator_set`): this
+    changes only the reports created from now on. The core indicators stay active."""
+    from django.utils.text import slugify
+
+    from programme.services import can_manage_programme
+
+    if not can_manage_programme(actor):
+        raise PermissionDenied("Seuls les administrateurs modifient les indicateurs d'une année.")
+    indicators_for(campaign)  # a campaign without a set starts with the default one
+    label, group = label.strip(), group.strip()
+    if not label:
+        raise ValidationError({"label": "Indiquez le libellé de l'indicateur."})
+    if indicator is None:
+        code = code.strip()
+        if not code or slugify(code).replace("-", "_") != code:
+            raise ValidationError({"code": "Le code s'écrit en minuscules, chiffres et « _ », sans espace ni accent."})
+        if Indicator.objects.filter(campaign=campaign, code=code).exists():
+            raise ValidationError({"code": f"L'année {campaign.year} a déjà un indicateur « {code} »."})
+        indicator = Indicator(campaign=campaign, code=code)
+        verb, details = "reporting.indicator_added", {"code": code, "libellé": label}
+    else:
+        if indicator.code in CORE_INDICATORS and not is_active:
+            raise ValidationError(
+                {
+                    "is_active": "Les bénéficiaires accompagnés sont lus par les tableaux de bord : "
+                    "cet indicateur reste actif."
+                }
+            )
+        verb, details = (
+            "reporting.indicator_changed",
+            {"code": indicator.code, "libellé": f"{indicator.label} → {label}"},
+        )
+    indicator.label, indicator.group, indicator.position, indicator.is_active = label, group, position, is_active
+    indicator.save()
+    record_event(actor=actor, verb=verb, target=campaign, details=details)
+    return indicator

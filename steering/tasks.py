@@ -14,3 +14,20 @@ from steering.reminders import remind_reports as run_reminders
 def remind_reports() -> dict[str, int]:
     run = run_reminders()
     return {"created": run.created, "before": run.before, "after": run.after}
+
+
+@task
+def build_annual_report(campaign_id: int, user_id: int, requested_at: str) -> int:
+    """Generate the annual programme report the Diair asked for at `requested_at` (ISO). Idempotent:
+    a run again after a success (`jobs.tasks.recover_tasks`) returns the version already made."""
+    from datetime import datetime
+
+    from accounts.models import User
+    from programme.models import Campaign
+    from steering.annual import generate_annual_report, reports_of
+
+    campaign = Campaign.objects.get(pk=campaign_id)
+    done = reports_of(campaign).filter(created_at__gte=datetime.fromisoformat(requested_at)).first()
+    if done is not None:
+        return done.pk
+    return generate_annual_report(user=User.objects.get(pk=user_id), campaign=campaign).pk

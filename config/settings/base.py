@@ -363,6 +363,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Names of the enums whose field name ("state") is shared by several workflows.
+    "ENUM_NAME_OVERRIDES": {
+        "StateEnum": "projects.enums.ProjectState",
+        "ReportStateEnum": "reporting.enums.ReportState",
+    },
     # Swagger UI from the drf-spectacular-sidecar package (static files): no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -48,6 +48,14 @@ ENDPOINTS = {
     "/api/v1/calls/{id}/": {"get"},
     "/api/v1/priorities/": {"get"},
     "/api/v1/priorities/{code}/": {"get"},
+    "/api/v1/reports/": {"get"},
+    "/api/v1/reports/{id}/": {"get"},
+    "/api/v1/reports/{id}/transitions/": {"get"},
+    "/api/v1/reports/{id}/transitions/{name}/": {"post"},
+    "/api/v1/committees/": {"get"},
+    "/api/v1/committees/{id}/": {"get"},
+    "/api/v1/evaluations/": {"get"},
+    "/api/v1/evaluations/{id}/": {"get"},
 }
 
 

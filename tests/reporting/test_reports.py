@@ -8,10 +8,12 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.enums import Role
 from audit.models import Event
+from documents.models import Document
 from programme.errors import TransitionError
 from reporting.enums import Period, ReportState
 from reporting.models import Indicator, Report
@@ -181,3 +183,77 @@ def test_the_agent_fills_in_and_hands_in_the_report_from_its_page(final, agent, 
     assert accepted.status_code == 302
     final.refresh_from_db()
     assert final.state == ReportState.ACCEPTED
+
+
+def test_the_agent_joins_a_piece_to_the_report_and_its_readers_download_it(final, agent, instructor):
+    url = reverse("web:report_detail", args=[final.pk])
+    pdf = SimpleUploadedFile("feuille.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    joined = PersonaClient(agent).post(url, {"action": "attach", "file": pdf})
+    assert joined.status_code == 302
+    document = Document.objects.for_target(final).get()
+    assert document.kind == "piece-bilan"
+    download = reverse("web:report_document_download", args=[document.pk])
+    for reader in (agent, instructor):
+        page = PersonaClient(reader).get(url).content.decode()
+        assert "feuille.pdf" in page
+        assert PersonaClient(reader).get(download).status_code == 200
+    # Outside the report's scope: 404, as the report itself.
+    assert PersonaClient(make_user(Role.INSTRUCTOR, department=rhone())).get(download).status_code == 404
+    # The type is read from the content: a program named .pdf is refused beside the field.
+    fake = SimpleUploadedFile("faux.pdf", b"MZ\x90\x00\x03\x00\x00\x00binary")
+    refused = PersonaClient(agent).post(url, {"action": "attach", "file": fake})
+    assert refused.status_code == 400 and "pas accepté" in refused.content.decode()
+    # Once handed in, the report takes no more pieces; the State agent cannot join one.
+    assert PersonaClient(instructor).post(url, {"action": "attach", "file": pdf}).status_code == 400
+    assert Document.objects.for_target(final).count() == 1
+
+
+def test_an_administrator_edits_the_years_indicator_set_on_its_page_and_past_reports_keep_theirs(final, project):
+    admin = PersonaClient(make_user(Role.ADMIN))
+    year = project.campaign.year
+    listing = reverse("web:indicator_list", args=[year])
+    assert "Heures d'accompagnement" in admin.get(listing).content.decode().replace("&#x27;", "'")
+    added = admin.post(
+        reverse("web:indicator_new", args=[year]),
+        {
+            "code": "ateliers",
+            "label": "Ateliers collectifs tenus",
+            "group": "Activité",
+            "position": "20",
+            "is_active": "on",
+        },
+    )
+    assert added.status_code == 302
+    changed = admin.post(
+        reverse("web:indicator_edit", args=[year, "hours"]),
+        {"label": "Heures délivrées", "group": "Activité", "position": "8"},  # and withdrawn (unchecked)
+    )
+    assert changed.status_code == 302
+    page = admin.get(listing).content.decode().replace("&#x27;", "'")
+    assert "Ateliers collectifs tenus" in page and "Heures délivrées" in page
+    assert "Indicateur de bilan ajouté" in page  # on the campaign's timeline
+    # Bad input is said beside the field, in French; the core indicators stay active.
+    bad = admin.post(reverse("web:indicator_new", args=[year]), {"code": "Mauvais Code", "label": "x", "position": "1"})
+    assert bad.status_code == 400 and "minuscules" in bad.content.decode().replace("&#x27;", "'")
+    twice = admin.post(reverse("web:indicator_new", args=[year]), {"code": "ateliers", "label": "x", "position": "1"})
+    assert twice.status_code == 400 and "déjà un indicateur" in twice.content.decode().replace("&#x27;", "'")
+    core = admin.post(reverse("web:indicator_edit", args=[year, "bpi_reached"]), {"label": "BPI", "position": "0"})
+    assert core.status_code == 400 and "reste actif" in core.content.decode().replace("&#x27;", "'")
+    # The report made before keeps its set; a report made now gets the new one.
+    final.refresh_from_db()
+    codes = [i["code"] for i in final.indicator_set]
+    assert "hours" in codes and "ateliers" not in codes
+    other = ProjectFactory(
+        funded=True, campaign=project.campaign, start_date=date(2021, 9, 1), end_date=date(2022, 8, 31)
+    )
+    ensure_project_reports(other)
+    fresh = Report.objects.for_target(other).get(period=Period.FINAL)
+    labels = {i["code"]: i["label"] for i in fresh.indicator_set}
+    assert labels["ateliers"] == "Ateliers collectifs tenus" and "hours" not in labels
+    # Read-only for the Diair, refused to others.
+    diair = PersonaClient(make_user(Role.DIAIR))
+    assert diair.get(listing).status_code == 200 and "Ajouter un indicateur" not in diair.get(
+        listing
+    ).content.decode().replace("&#x27;", "'")
+    assert diair.get(reverse("web:indicator_new", args=[year])).status_code in (403, 404)
+    assert PersonaClient(make_user(Role.INSTRUCTOR, department=isere())).get(listing).status_code in (403, 404)

@@ -21,21 +21,20 @@ from accounts.enums import Role
 from core.formats import format_euros
 from finance.enums import EntryKind, EnvelopeLevel
 from finance.models import Commitment, Envelope, LedgerEntry
-from programme.models import BudgetLine, Campaign
+from programme.models import Campaign
 from projects.enums import ProjectState
 from projects.models import Project
-from referential.models import Authority, Department
 from reporting.enums import Period, ReportState, TargetKind
 from reporting.models import Report
 from steering import dashboards as d
 from tests.factories import OperatorFactory, make_user
 from tests.projects.factories import ProjectFactory
+from tests.steering.conftest import CODES
 from tests.web.html import parse
 from tests.web.personas import PersonaClient
 
 pytestmark = pytest.mark.django_db
 
-CODES = ("38", "69", "974", "2A")  # Isère, Rhône, La Réunion (DROM), Corse-du-Sud
 TRAITS = {
     ProjectState.SUBMITTED: "submitted",
     ProjectState.IN_REVIEW: "in_review",
@@ -74,23 +73,6 @@ commitments = st.lists(
 
 class _Rollback(Exception):
     pass
-
-
-@pytest.fixture
-def world(db: Any) -> dict[str, Any]:
-    departments = {code: Department.objects.get(code=code) for code in CODES}
-    authorities = {
-        code: Authority.objects.filter(department=dep).order_by("-kind", "pk").first()
-        for code, dep in departments.items()
-    }
-    return {
-        "departments": departments,
-        "authorities": authorities,
-        "diair": make_user(Role.DIAIR),
-        "isere": make_user(Role.INSTRUCTOR, department=departments["38"]),
-        "line": BudgetLine.objects.order_by("code").first(),
-        "campaign": Campaign.objects.get(year=2021),
-    }
 
 
 def _make(world: dict[str, Any], project_specs: list[Any], report_specs: list[Any], money: list[Any]) -> None:
@@ -252,13 +234,58 @@ def test_a_user_of_isere_sees_only_isere_and_the_map_equals_its_table(world):
     assert PersonaClient(outsider).get(url).status_code == 404
 
 
+def _digits(text: str) -> int:
+    return int("".join(c for c in text if c.isdigit()) or "0")
+
+
+def _total_of(reader: PersonaClient, href: str) -> int:
+    listing = parse(reader.get(href).content.decode())
+    status = next(n for n in listing.iter() if n.tag == "p" and n.attrs.get("role") == "status")
+    return _digits(status.text())
+
+
 def test_each_figure_links_to_the_list_whose_total_is_the_figure(world):
-    _make(world, [("38", ProjectState.FUNDED, 2021, 1, 1), ("38", ProjectState.FUNDED, 2021, 1, 1)], [], [])
+    """Every linked figure of the dashboard (CTAI by state, PTAI by state and year, PTAI by domain,
+    the tiles, the people reached) opens a list whose total is the figure, for the national reader
+    and for a département of it."""
+    from contracts.enums import ContractState
+    from tests.contracts.conftest import make_contract
+
+    _make(
+        world,
+        [
+            ("38", ProjectState.FUNDED, 2021, 1, 1),
+            ("38", ProjectState.FUNDED, 2021, 1, 1),
+            ("69", ProjectState.SUBMITTED, 2022, 1, 1),
+            ("974", ProjectState.CLOSED, 2021, 2, 3),
+        ],
+        [
+            ("38", ReportState.ACCEPTED, Period.FINAL, -10, 7, 9),
+            ("974", ReportState.ACCEPTED, Period.FINAL, -10, 3, 4),
+            ("69", ReportState.EXPECTED, Period.INTERIM, -10, 0, 0),
+        ],
+        [],
+    )
+    make_contract(ContractState.SIGNED, authority=world["authorities"]["38"])
+    make_contract(ContractState.DIAGNOSIS, authority=world["authorities"]["69"])
     reader = PersonaClient(world["diair"])
-    page = parse(reader.get(reverse("web:steering_dashboard")).content.decode())
-    link = next(a for a in _tags(page.by_id("table-ptai"), "a") if a.text() == "2")
-    listing = reader.get(link.attrs["href"]).content.decode()
-    assert "2 projets" in listing
+    checked = 0
+    for query in ("", "?departement=38"):
+        page = parse(reader.get(reverse("web:steering_dashboard") + query).content.decode())
+        for table in ("table-ctai", "table-ptai", "table-ptai-domaines"):
+            for link in _tags(page.by_id(table), "a"):
+                assert _total_of(reader, link.attrs["href"]) == _digits(link.text()), (table, link.attrs["href"])
+                checked += 1
+        for tile in ("late", "ctai"):
+            figure = next(n for n in page.iter() if n.attrs.get("data-figure") == tile)
+            link = _tags(figure.parent, "a")[0]
+            assert _total_of(reader, link.attrs["href"]) == _digits(figure.text()), tile
+            checked += 1
+        people = _tags(page.by_id("table-beneficiaires"), "a")
+        listing = parse(reader.get(people[0].attrs["href"]).content.decode())
+        assert _digits(listing.by_id("reached-bpi").text()) == _digits(people[0].text())
+        assert _digits(listing.by_id("reached-others").text()) == _digits(people[1].text())
+    assert checked >= 10
 
 
 @pytest.mark.parametrize("per_departement", [1, 6])
@@ -275,3 +302,39 @@ def test_the_national_dashboard_stays_flat_as_departements_and_files_grow(
     reader.get(url)
     with django_assert_max_num_queries(26):
         assert reader.get(url + "?carte=engages").status_code == 200
+
+
+def test_the_exports_carry_the_dashboards_figures_for_the_readers_scope(world):
+    """CSV and XLSX of the figures: the same values as the dashboard, Isère's only for Isère."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    _make(
+        world,
+        [("38", ProjectState.FUNDED, 2021, 10, 20), ("974", ProjectState.CLOSED, 2021, 5, 5)],
+        [("38", ReportState.ACCEPTED, Period.FINAL, -10, 7, 9), ("69", ReportState.EXPECTED, Period.FINAL, -3, 0, 0)],
+        [("38", 1000, 0)],
+    )
+
+    def rows_of_csv(client: PersonaClient) -> dict[tuple[str, str], str]:
+        body = b"".join(client.get(reverse("web:steering_csv")).streaming_content).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(body), delimiter=";" if ";" in body.splitlines()[0] else ","))
+        return {(r[0], r[1]): r[3] for r in rows[1:]}
+
+    national = rows_of_csv(PersonaClient(world["diair"]))
+    assert national[("Bénéficiaires", "BPI prévus")] == "15"
+    assert national[("Bénéficiaires", "Autres primo-arrivants accompagnés")] == "9"
+    assert national[("Bilans en retard", "")] == "1"
+    assert national[("Carte — Collectivités engagées", "974 La Réunion")] == "1"
+    isere = rows_of_csv(PersonaClient(world["isere"]))
+    assert isere[("Bénéficiaires", "BPI prévus")] == "10" and isere[("Bilans en retard", "")] == "0"
+    assert not any(key[0].startswith("Carte") and not key[1].startswith("38") for key in isere)
+
+    response = PersonaClient(world["diair"]).get(reverse("web:steering_xlsx"))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(io.BytesIO(content)).active
+    cells = {(r[0], r[1] or ""): r[3] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert cells[("Bénéficiaires", "BPI prévus")] == 15
+    assert cells[("Carte — Montants engagés (€)", "38 Isère")] == 1000

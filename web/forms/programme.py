@@ -141,3 +141,22 @@ class DomainForm(SiteForm):
 
 class PriorityForm(SiteForm):
     label = forms.CharField(label="Libellé", max_length=200)
+
+
+class IndicatorForm(SiteForm):
+    """One indicator of a campaign's report set (its code only when it is added)."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        help_text="Minuscules, chiffres et « _ » ; il ne change plus (exports, API).",
+    )
+    label = forms.CharField(label="Libellé", max_length=160)
+    group = forms.CharField(label="Rubrique", max_length=80, required=False)
+    position = forms.IntegerField(label="Ordre", min_value=0, max_value=999, initial=0)
+    is_active = forms.BooleanField(label="Actif (demandé dans les nouveaux bilans)", required=False, initial=True)
+
+    def __init__(self, *args: Any, adding: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not adding:
+            del self.fields["code"]

@@ -17,8 +17,10 @@ from programme import services
 from programme.enums import SIGNATORY_CHOICES
 from programme.models import Campaign, Domain, Priority
 from programme.rules import RULES
+from reporting.models import Indicator
+from reporting.services import indicators_for, save_indicator
 from web.context_processors import STATE_ROLES
-from web.forms.programme import CampaignForm, DomainForm, PriorityForm
+from web.forms.programme import CampaignForm, DomainForm, IndicatorForm, PriorityForm
 from web.views.accounts import _require
 
 SIGNATORY_LABELS = dict(SIGNATORY_CHOICES)
@@ -155,3 +157,60 @@ def priority_edit(request: HttpRequest, code: str) -> HttpResponse:
         template="web/programme/priority_form.html",
         name="priority",
     )
+
+
+# --- The campaign's indicator set of the reports on actions --------------------------------------
+
+
+@_require(services.can_read_programme)
+def indicator_list(request: HttpRequest, year: int) -> HttpResponse:
+    """The indicators the reports of a year ask for; administrators add and change them. A report
+    keeps the set it was made with: a change here applies to the reports created from now on."""
+    campaign = get_object_or_404(Campaign, year=year)
+    indicators_for(campaign)
+    context = {
+        "campaign": campaign,
+        "indicators": Indicator.objects.filter(campaign=campaign).order_by("position", "pk"),
+        "can_manage": services.can_manage_programme(request.user),
+        "events": Event.objects.for_target(campaign).filter(verb__startswith="reporting.indicator").timeline()[:50],
+    }
+    return render(request, "web/programme/indicator_list.html", context)
+
+
+@_require(services.can_manage_programme)
+def indicator_edit(request: HttpRequest, year: int, code: str = "") -> HttpResponse:
+    campaign = get_object_or_404(Campaign, year=year)
+    indicator = get_object_or_404(Indicator, campaign=campaign, code=code) if code else None
+    initial = (
+        {
+            "label": indicator.label,
+            "group": indicator.group,
+            "position": indicator.position,
+            "is_active": indicator.is_active,
+        }
+        if indicator
+        else {"is_active": True, "position": Indicator.objects.filter(campaign=campaign).count()}
+    )
+    form = IndicatorForm(request.POST or None, initial=initial, adding=indicator is None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            save_indicator(
+                actor=request.user,
+                campaign=campaign,
+                indicator=indicator,
+                code=data.get("code", ""),
+                label=data["label"],
+                group=data["group"],
+                position=data["position"],
+                is_active=data["is_active"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "L'indicateur est enregistré ; il vaut pour les bilans créés désormais.")
+            return redirect("web:indicator_list", year=campaign.year)
+    title = indicator.label if indicator else "Nouvel indicateur"
+    context = {"campaign": campaign, "indicator": indicator, "form": form, "page_label": title}
+    return render(request, "web/programme/indicator_form.html", context, status=400 if form.errors else 200)

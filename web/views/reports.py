@@ -11,22 +11,24 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from contracts.models import Action, Contract
+from documents.models import Document
 from programme.errors import TransitionError
 from projects.models import Project
 from reporting import permissions as perm
 from reporting.enums import ReportState
 from reporting.models import Report
-from reporting.services import REPORT, apply_transition, invite_operator, save_report
+from reporting.services import REPORT, apply_transition, attach_to_report, invite_operator, save_report
 from steering.models import Evaluation
 from steering.schedule import (
     REPORTED_PROJECT_STATES,
     ensure_project_reports,
 )
+from web.forms.contracts import DocumentUploadForm
 from web.forms.reports import PERSONAL_DATA_NOTICE, ReportFilterForm, ReportForm, ReportReviewForm
 
 PAGE_SIZE = 50
@@ -45,9 +47,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
             reports = reports.late()
         if data["departement"]:
             reports = reports.filter(department__code=data["departement"])
+    # The people reached by the listed reports (the dashboard's "accompagnés" links here): one query.
+    reached = {"bpi": 0, "others": 0}
+    for values in reports.order_by().values_list("values", flat=True):
+        reached["bpi"] += int(values.get("bpi_reached") or 0)
+        reached["others"] += int(values.get("newcomers_reached") or 0)
     reports = reports.select_related("department", "authority", "campaign").order_by("due_on", "pk")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "web/reports/list.html", {"form": form, "page": page, "reports": page.object_list})
+    context = {"form": form, "page": page, "reports": page.object_list, "reached": reached}
+    return render(request, "web/reports/list.html", context)
 
 
 def _target_url(report: Report) -> str:
@@ -72,6 +80,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     editable = report.state in (ReportState.EXPECTED, ReportState.COMPLETION_REQUESTED) and perm.may_enter(report, user)
     form = ReportForm(request.POST if request.POST.get("action") == "save" else None, report=report)
     review = ReportReviewForm(request.POST if request.POST.get("action") in ("accept", "request_completion") else None)
+    upload = DocumentUploadForm(*((request.POST, request.FILES) if request.POST.get("action") == "attach" else ()))
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -95,6 +104,12 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     request, "Le bilan est accepté." if action == "accept" else "Les compléments sont demandés."
                 )
                 return redirect("web:report_detail", pk=report.pk)
+            if action == "attach" and editable and upload.is_valid():
+                document = attach_to_report(
+                    report=report, user=user, uploaded_file=upload.cleaned_data["file"], inspected=upload.inspected
+                )
+                messages.success(request, f"« {document.original_name} » est joint au bilan.")
+                return redirect("web:report_detail", pk=report.pk)
             if action == "invite":
                 invite_operator(report=report, user=user)
                 messages.success(request, "L'opérateur de l'action est invité à saisir le bilan.")
@@ -105,8 +120,12 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
             return redirect("web:report_detail", pk=report.pk)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            target_form = upload if action == "attach" else form
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    target_form.add_error(field if field in target_form.fields else None, errors)
+            else:
+                target_form.add_error(None, exc.messages)
     transitions = {t.name for t in REPORT.available(report, user)}
     return render(
         request,
@@ -114,6 +133,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "form": form if editable else None,
+            "upload": upload if editable else None,
+            "attachments": Document.objects.for_target(report).visible_to(user).order_by("created_at", "pk"),
             "review": review if transitions & {"accept", "request_completion"} else None,
             "may_invite": perm.may_invite_operator(report, user) and not report.operator_invited,
             "notice": PERSONAL_DATA_NOTICE,
@@ -121,6 +142,23 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": report.transitions.select_related("actor"),
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def report_document_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A file joined to a report: whoever may see the report may download it; else 404."""
+    document = (
+        Document.objects.visible_to(request.user)
+        .filter(pk=pk, target_type=ContentType.objects.get_for_model(Report))
+        .first()
+    )
+    if document is None or not Report.objects.for_user(request.user).filter(pk=document.target_id).exists():
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
     )
 
 
