@@ -14,10 +14,9 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, api_key
 
 API = "/api/v1"
 
@@ -29,7 +28,7 @@ class ApiClient(Client):
 
     def __init__(self, user: User | None = None, **defaults: Any) -> None:
         self.user = user
-        self.token = Token.objects.get_or_create(user=user)[0].key if user is not None else None
+        self.token = api_key(user) if user is not None else None
         headers = {"Authorization": f"Token {self.token}"} if self.token else {}
         super().__init__(headers=headers, **defaults)
 

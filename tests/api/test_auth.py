@@ -86,7 +86,7 @@ def test_anonymous_gets_json_401_not_the_login_redirect(api_anonymous: ApiClient
 def test_a_wrong_token_is_refused_in_french(db: None) -> None:
     response = Client(headers={"Authorization": "Token 0123456789abcdef0123456789abcdef01234567"}).get(f"{API}/me/")
     assert response.status_code == 401
-    assert response.json()["detail"] == "Token non valide."
+    assert response.json()["detail"] == "Jeton d'accès non valide."
     assert response.json()["code"] == "authentication_failed"
 
 
