@@ -2,6 +2,7 @@ from django.urls import path
 
 from web.views import (
     accounts,
+    api_tokens,
     calls,
     committees,
     contract_documents,
@@ -69,6 +70,9 @@ urlpatterns = [
     path("domaines/<slug:code>/modifier/", programme.domain_edit, name="domain_edit"),
     path("priorites/", programme.priority_list, name="priority_list"),
     path("priorites/<slug:code>/modifier/", programme.priority_edit, name="priority_edit"),
+    path("compte/jetons/", api_tokens.api_tokens, name="api_tokens"),
+    path("compte/jetons/nouveau/", api_tokens.api_token_create, name="api_token_create"),
+    path("compte/jetons/<int:pk>/revoquer/", api_tokens.api_token_revoke, name="api_token_revoke"),
     path("invitations/", accounts.invitation_list, name="invitation_list"),
     path("delegations-de-signature/", accounts.signing_delegations, name="signing_delegations"),
     path("notifications/", notifications.notification_list, name="notification_list"),

@@ -172,6 +172,8 @@ REAUTH_URL_NAMES = frozenset(
         "web:invitation_create",
         "web:invitation_revoke",
         "web:signing_delegations",
+        # Creating an API token (as powerful as the log-in).
+        "web:api_token_create",
         # Opening, delegating, reversing credits.
         "web:open_credits",
         "web:envelope_delegate",
