@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+
 from accounts.models import Membership, User
 from accounts.tokens import ensure_demo_token
 from demo.accounts import DEMO_ACCOUNTS

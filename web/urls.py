@@ -1,6 +1,7 @@
 from django.urls import path
 
 from web.views import (
+    account_requests,
     accounts,
     api_tokens,
     calls,
@@ -18,6 +19,7 @@ from web.views import (
     public,
     public_side,
     referential,
+    referents,
     reports,
     steering,
 )
@@ -34,6 +36,17 @@ urlpatterns = [
     path("actions-financees/", public_side.catalogue, name="catalogue"),
     path("actions-financees/<slug:key>/", public_side.catalogue_entry, name="catalogue_entry"),
     path("contacts/", public_side.contacts, name="contacts"),
+    path("referents/", referents.referent_list, name="referent_list"),
+    path("referents/nouveau/", referents.referent_form, name="referent_create"),
+    path("referents/<int:pk>/", referents.referent_form, name="referent_edit"),
+    path("referents/<int:pk>/supprimer/", referents.referent_delete, name="referent_delete"),
+    path("demander-un-compte/", account_requests.account_request, name="account_request"),
+    path("demandes-de-compte/", account_requests.account_request_list, name="account_request_list"),
+    path(
+        "demandes-de-compte/<int:pk>/<slug:decision>/",
+        account_requests.account_request_decide,
+        name="account_request_decide",
+    ),
     path("eligibilite/", public_side.eligibility, name="eligibility"),
     path("donnees-ouvertes/", public_side.open_data, name="open_data"),
     path("opendata/subventions.csv", public_side.open_data_scdl, name="open_data_scdl"),

@@ -171,6 +171,7 @@ REAUTH_URL_NAMES = frozenset(
         "web:membership_remove",
         "web:invitation_create",
         "web:invitation_revoke",
+        "web:account_request_decide",
         "web:signing_delegations",
         # Creating an API token (as powerful as the log-in).
         "web:api_token_create",
