@@ -40,6 +40,12 @@ class NotFoundView(APIView):
 
     post = put = patch = delete = head = options = get
 
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        """No `Allow` header: there is no resource here to list the methods of."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        del response["Allow"]
+        return response
+
 
 def drf_views_only(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
     for pattern in patterns:

@@ -373,7 +373,7 @@ REST_FRAMEWORK = {
     },
     "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Territoires d'intégration",
