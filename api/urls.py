@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from api import views
 from api.ctai import CallViewSet, CtaiViewSet, PriorityViewSet, ProgrammingViewSet
 from api.docs import DocsView, SchemaView
+from api.finance import LedgerViewSet
 from api.ptai import PtaiViewSet
 
 app_name = "api"
@@ -64,6 +65,7 @@ router.register("authorities", views.AuthorityViewSet, basename="authority")
 router.register("departements", views.DepartmentViewSet, basename="departement")
 router.register("campaigns", views.CampaignViewSet, basename="campaign")
 router.register("envelopes", views.EnvelopeViewSet, basename="envelope")
+router.register("ledger", LedgerViewSet, basename="ledger")
 router.register("ptai", PtaiViewSet, basename="ptai")
 router.register("ctai", CtaiViewSet, basename="ctai")
 router.register("programmings", ProgrammingViewSet, basename="programming")

@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import User
+from demo.accounts import seed_demo_accounts
+from demo.finance import seed_demo_finance
 from tests.factories import MembershipFactory, UserFactory, api_key
 
 API = "/api/v1"
@@ -98,3 +100,20 @@ def api_ministry(db: None) -> ApiClient:
 @pytest.fixture
 def api_admin(db: None) -> ApiClient:
     return _caller(admin=True)
+
+
+@pytest.fixture
+def demo_money(db: None) -> None:
+    seed_demo_accounts()  # the Ministère's demo agent opens and delegates the credits
+    seed_demo_finance()
+
+
+def all_rows(client: ApiClient, url: str, **params: object) -> list[dict[str, object]]:
+    """Every row of a paginated list, following `next`."""
+    body = client.get_json(url, **params)
+    rows = list(body["results"])
+    while body["next"]:
+        body = client.get_json(body["next"])
+        rows += body["results"]
+    assert len(rows) == body["count"]
+    return rows

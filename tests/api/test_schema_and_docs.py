@@ -27,6 +27,8 @@ ENDPOINTS = {
     "/api/v1/campaigns/{year}/": {"get"},
     "/api/v1/envelopes/": {"get"},
     "/api/v1/envelopes/{id}/": {"get"},
+    "/api/v1/ledger/": {"get"},
+    "/api/v1/ledger/{id}/": {"get"},
     "/api/v1/ptai/": {"get", "post"},
     "/api/v1/ptai/{id}/": {"get", "patch"},
     "/api/v1/ptai/{id}/transitions/": {"get"},
