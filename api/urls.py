@@ -19,6 +19,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from api import views
+from api.amendments import AmendmentViewSet
 from api.ctai import CallViewSet, CtaiViewSet, PriorityViewSet, ProgrammingViewSet
 from api.docs import DocsView, SchemaView
 from api.finance import LedgerViewSet
@@ -70,6 +71,7 @@ router.register("ptai", PtaiViewSet, basename="ptai")
 router.register("ctai", CtaiViewSet, basename="ctai")
 router.register("programmings", ProgrammingViewSet, basename="programming")
 router.register("calls", CallViewSet, basename="call")
+router.register("amendments", AmendmentViewSet, basename="amendment")
 router.register("priorities", PriorityViewSet, basename="priority")
 
 urlpatterns = drf_views_only(

@@ -384,6 +384,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models name their workflow field `state`: each choice set gets its own enum name.
+    "ENUM_NAME_OVERRIDES": {
+        "StateEnum": "projects.enums.ProjectState.choices",
+        "AmendmentStateEnum": "contracts.enums.AmendmentState.choices",
+    },
     # Swagger UI from the drf-spectacular-sidecar package (static files): no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
