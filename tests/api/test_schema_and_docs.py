@@ -52,6 +52,8 @@ ENDPOINTS = {
     "/api/v1/programmings/{id}/transitions/{name}/": {"post"},
     "/api/v1/calls/": {"get"},
     "/api/v1/calls/{id}/": {"get"},
+    "/api/v1/calls/{id}/transitions/": {"get"},
+    "/api/v1/calls/{id}/transitions/{name}/": {"post"},
     "/api/v1/priorities/": {"get"},
     "/api/v1/priorities/{code}/": {"get"},
 }
