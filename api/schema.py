@@ -18,7 +18,7 @@ from rest_framework import serializers
 class ErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField(help_text="Une phrase pour une personne, en français.")
     code = serializers.CharField(help_text="Un code stable pour les programmes (`not_found`, `rules`…).")
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # Serializer.errors: a field named "errors"
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Les messages par champ (`non_field_errors` pour l'objet entier) ; `{}` sinon.",
     )
@@ -77,6 +77,6 @@ class AutoSchema(SpectacularAutoSchema):
                 response["description"] = SUCCESS["204"]
         for code in self._error_codes():
             if code not in responses:
-                responses[code] = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                responses[code] = self._get_response_for_code(ErrorSerializer, code, direction=direction)  # type: ignore[no-untyped-call]
             responses[code]["description"] = ERRORS[code]
         return responses
