@@ -17,13 +17,18 @@ def move_keys(apps, schema_editor):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT key, user_id, created FROM {TABLE}")
         rows = cursor.fetchall()
+    def aware(created):
+        if created is None:
+            return timezone.now()
+        return timezone.make_aware(created) if timezone.is_naive(created) else created
+
     ApiToken.objects.bulk_create(
         ApiToken(
             user_id=user_id,
             name="Jeton créé avant les jetons personnels",
             key_hash=hashlib.sha256(key.encode()).hexdigest(),
             key_start=key[:10],
-            created_at=created or timezone.now(),
+            created_at=aware(created),
         )
         for key, user_id, created in rows
     )
