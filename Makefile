@@ -81,7 +81,7 @@ test-service: install
 quality: install
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen ruff check .
-	$(UV) run --frozen djlint --check --lint web/templates accounts/templates documents/templates api/templates messaging/templates
+	$(UV) run --frozen djlint --check --lint web/templates accounts/templates documents/templates api/templates messaging/templates public/templates
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	$(UV) run --frozen mypy
 	$(UV) run --frozen pip-audit --progress-spinner off

@@ -239,3 +239,57 @@ class Invitation(ScopedFields):
     @property
     def is_usable(self) -> bool:
         return self.status == "en attente"
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+        )
+
+
+class ApiToken(models.Model):
+    """A personal access token of the API (docs/api.md), created and revoked by its user on the page
+    « Mes jetons d'accès ». Only its SHA-256 is stored: the clear token is shown once, at creation;
+    `key_start` (its first characters) lets its owner recognise it."""
+
+    PREFIX = "ti_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="utilisateur")
+    name = models.CharField("nom", max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_start = models.CharField("début du jeton", max_length=12, editable=False)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    expires_at = models.DateTimeField("expire le", null=True, blank=True)
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "jeton d'accès à l'API"
+        verbose_name_plural = "jetons d'accès à l'API"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_start}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "révoqué"
+        if self.is_expired:
+            return "expiré"
+        return "actif"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == "actif"

@@ -164,6 +164,34 @@ def invite(
 ) -> tuple[Invitation, str]:
     """Create an invitation and e-mail its link once the transaction commits. Returns the raw token."""
     check_may_grant(actor, role=role, authority=authority, department=department, region=region, operator=operator)
+    return send_invitation(
+        actor=actor,
+        email=email,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        authority=authority,
+        department=department,
+        region=region,
+        operator=operator,
+    )
+
+
+@transaction.atomic
+def send_invitation(
+    *,
+    actor: User,
+    email: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    authority: Authority | None = None,
+    department: Department | None = None,
+    region: Region | None = None,
+    operator: Operator | None = None,
+) -> tuple[Invitation, str]:
+    """`invite` once the caller checked that `actor` may give this role here (an accepted account
+    request: `public.account_requests`)."""
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         email=email.strip().lower(),

@@ -49,7 +49,9 @@ from api.ctai_serializers import (
     ProgrammingTransitionInputSerializer,
     WorkflowTransitionSerializer,
 )
-from api.transitions import Transitions, TransitionsMixin
+from api.transitions import Transition, Transitions, TransitionsMixin
+from contracts import calls as contract_calls
+from contracts import permissions as contract_permissions
 from contracts import programming as programmings
 from contracts import services
 from contracts.calls import calls_for
@@ -454,6 +456,24 @@ class PriorityViewSet(viewsets.ReadOnlyModelViewSet[Priority]):
 
 # --- Calls for projects --------------------------------------------------------------------------
 
+# A call's life (`contracts.calls`): draft ──publish──▶ published ──close──▶ closed.
+CALL_TRANSITIONS = {
+    "publish": (CallState.DRAFT, Transition("publish", "Publier l'appel", CallState.PUBLISHED, "Publié")),
+    "close": (CallState.PUBLISHED, Transition("close", "Clore l'appel", CallState.CLOSED, "Clos")),
+}
+
+
+def call_transitions(call: Call, user: Any) -> list[Transition]:
+    """What an agent of the call's collectivité may do now (nothing for others)."""
+    if not contract_permissions.may_manage_call(call, user):
+        return []
+    return [transition for source, transition in CALL_TRANSITIONS.values() if call.state == source]
+
+
+def apply_call_transition(call: Call, name: str, user: Any, data: dict[str, Any]) -> Call:
+    apply = contract_calls.publish_call if name == "publish" else contract_calls.close_call
+    return apply(user=user, call=call)
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -467,11 +487,19 @@ class PriorityViewSet(viewsets.ReadOnlyModelViewSet[Priority]):
         parameters=[CallFilterSerializer],
     ),
     retrieve=extend_schema(summary="Un appel à projets et son texte"),
+    transitions_list=extend_schema(summary="Transitions de l'appel possibles pour l'appelant (publish, close)"),
+    transition_apply=extend_schema(
+        summary="Publier ou clore un appel à projets", request=None, responses=CallDetailSerializer
+    ),
 )
-class CallViewSet(viewsets.ReadOnlyModelViewSet[Call]):
-    """Appels à projets des collectivités (lecture seule) : guide dans docs/api.md, section CTAI."""
+class CallViewSet(TransitionsMixin, viewsets.ReadOnlyModelViewSet[Call]):
+    """Appels à projets des collectivités : guide dans docs/api.md, section CTAI. Les agents de la
+    collectivité les publient et les closent ; les pages gèrent les candidatures."""
 
     lookup_value_regex = r"[0-9]+"
+    transitions = Transitions(
+        available=call_transitions, apply=apply_call_transition, names=frozenset(CALL_TRANSITIONS)
+    )
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         return CallSerializer if self.action == "list" else CallDetailSerializer

@@ -15,7 +15,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import MoneyField
+from api.fields import BlankChoicesAsNull, MoneyField
 from api.ptai_serializers import AuthorityRefSerializer, FindingSerializer, authority_by_code
 from contracts.checks import part_sums
 from contracts.enums import (
@@ -124,7 +124,7 @@ class DiagnosisSerializer(serializers.Serializer[Diagnosis]):
         return diagnosis.missing()
 
 
-class CtaiSerializer(serializers.ModelSerializer[Contract]):
+class CtaiSerializer(BlankChoicesAsNull, serializers.ModelSerializer[Contract]):
     """A contract in a list. `widened_into` comes from the queryset's annotation `widened_into_pk`."""
 
     kind = serializers.CharField(help_text=f"Type : {_codes(ContractKind)}.")
@@ -347,7 +347,7 @@ class CtaiFilterSerializer(serializers.Serializer[Any]):
 # --- Programmings --------------------------------------------------------------------------------
 
 
-class ActionSerializer(serializers.ModelSerializer[Action]):
+class ActionSerializer(BlankChoicesAsNull, serializers.ModelSerializer[Action]):
     """An action of a programming and the Diair's check of it (`review`: pending, accepted, sent_back)."""
 
     carrier_kind = serializers.CharField(help_text=f"Porteur : {_codes(CarrierKind)}.")
@@ -586,7 +586,7 @@ class ProgrammingTransitionInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class PrioritySerializer(serializers.ModelSerializer[Priority]):
+class PrioritySerializer(BlankChoicesAsNull, serializers.ModelSerializer[Priority]):
     """A priority of the national strategy for the reception and integration of refugees (2018)."""
 
     class Meta:
@@ -598,7 +598,7 @@ class PrioritySerializer(serializers.ModelSerializer[Priority]):
 # --- Calls for projects --------------------------------------------------------------------------
 
 
-class CallSerializer(serializers.ModelSerializer[Call]):
+class CallSerializer(BlankChoicesAsNull, serializers.ModelSerializer[Call]):
     state = serializers.CharField(help_text="Code de l'état : draft, published, closed.")
     state_label = serializers.CharField(source="get_state_display")
     year = serializers.IntegerField(source="campaign.year")

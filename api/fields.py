@@ -42,3 +42,40 @@ class MoneyField(serializers.Field):  # type: ignore[type-arg]
 
     def to_representation(self, value: Any) -> str:
         return f"{Decimal(value):.2f}"
+
+
+class BlankChoiceField(serializers.ChoiceField):
+    """A model's optional choice (`blank=True`, stored as ""): answered as `null`, not `""` (the
+    document's enum holds the codes and null); `null` or `""` given means none."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.pop("allow_blank", None)
+        kwargs["allow_null"] = True
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data is None:
+            return True, ""
+        return super().validate_empty_values(data)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if data == "":
+            return ""
+        return super().to_internal_value(data)
+
+    def to_representation(self, value: Any) -> Any:
+        if value in ("", None):
+            return None
+        return super().to_representation(value)
+
+
+class BlankChoicesAsNull:
+    """For a ModelSerializer: every optional choice of the model is a `BlankChoiceField`."""
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type[Any], dict[str, Any]]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)  # type: ignore[misc]
+        if kwargs.get("choices") and getattr(model_field, "blank", False) and not getattr(model_field, "null", False):
+            for unused in ("allow_blank", "max_length", "min_length"):
+                kwargs.pop(unused, None)
+            return BlankChoiceField, kwargs
+        return field_class, kwargs

@@ -13,7 +13,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import MoneyField
+from api.fields import BlankChoicesAsNull, MoneyField
 from programme.enums import ContributionKind, TargetPublic
 from programme.models import Domain
 from projects.enums import CarrierKind, ProjectState, ResourceKind
@@ -67,7 +67,7 @@ class FindingSerializer(serializers.Serializer[Any]):
     field = serializers.CharField(allow_blank=True)
 
 
-class PtaiSerializer(serializers.ModelSerializer[Project]):
+class PtaiSerializer(BlankChoicesAsNull, serializers.ModelSerializer[Project]):
     """A PTAI in a list. `committed_amount` / `paid_amount` come from `with_money()`."""
 
     state_label = serializers.CharField(source="get_state_display")

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Membership, User
+from api.fields import BlankChoicesAsNull
 from finance.balances import Balance
 from finance.models import Envelope
 from programme.models import Campaign
@@ -57,7 +58,7 @@ class MeSerializer(serializers.Serializer[User]):
     roles = RoleSerializer(source="active_memberships", many=True)
 
 
-class AuthoritySerializer(serializers.ModelSerializer[Authority]):
+class AuthoritySerializer(BlankChoicesAsNull, serializers.ModelSerializer[Authority]):
     code = serializers.CharField(help_text="Code INSEE (commune, département, région), sinon SIREN (EPCI).")
     departement = serializers.SerializerMethodField(help_text="Code INSEE du département principal.")
 
@@ -69,7 +70,7 @@ class AuthoritySerializer(serializers.ModelSerializer[Authority]):
         return authority.department.code if authority.department is not None else None
 
 
-class DepartmentSerializer(serializers.ModelSerializer[Department]):
+class DepartmentSerializer(BlankChoicesAsNull, serializers.ModelSerializer[Department]):
     region = serializers.CharField(source="region.code", help_text="Code INSEE de la région.")
     region_name = serializers.CharField(source="region.name")
 
@@ -78,7 +79,7 @@ class DepartmentSerializer(serializers.ModelSerializer[Department]):
         fields = ["id", "code", "name", "region", "region_name"]
 
 
-class CampaignSerializer(serializers.ModelSerializer[Campaign]):
+class CampaignSerializer(BlankChoicesAsNull, serializers.ModelSerializer[Campaign]):
     rules = serializers.SerializerMethodField(help_text="Les paramètres de l'année (`Campaign.rules()`).")
 
     class Meta:
@@ -106,7 +107,7 @@ class BalanceSerializer(serializers.Serializer[Balance]):
     to_pay = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Reste à payer.")
 
 
-class EnvelopeSerializer(serializers.ModelSerializer[Envelope]):
+class EnvelopeSerializer(BlankChoicesAsNull, serializers.ModelSerializer[Envelope]):
     """An envelope with its balance; the view gives the balances of the whole page in `context`."""
 
     year = serializers.IntegerField(source="campaign.year")

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
@@ -91,7 +90,12 @@ class TransitionInputSerializer(serializers.Serializer[Any]):
     amount = MoneyField(required=False, help_text="Montant en euros (proposé, accordé), par exemple « 40 000 ».")
 
 
-NAME_PARAMETER = OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, description="Nom de la transition.")
+NAME_PARAMETER = OpenApiParameter(
+    "name",
+    {"type": "string", "pattern": f"^{TRANSITION_NAME}$"},
+    OpenApiParameter.PATH,
+    description="Nom de la transition.",
+)
 
 
 class TransitionsMixin:
@@ -110,7 +114,7 @@ class TransitionsMixin:
         request=None,
         responses=TransitionSerializer(many=True),
     )
-    @action(detail=True, methods=["get"], url_path="transitions", url_name="transitions")
+    @action(detail=True, methods=["get"], url_path="transitions", url_name="transitions", pagination_class=None)
     def transitions_list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()
         available = list(self.transitions.available(obj, request.user))

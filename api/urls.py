@@ -19,8 +19,10 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from api import views
+from api.amendments import AmendmentViewSet
 from api.ctai import CallViewSet, CtaiViewSet, PriorityViewSet, ProgrammingViewSet
 from api.docs import DocsView, SchemaView
+from api.finance import LedgerViewSet
 from api.ptai import PtaiViewSet
 from api.steering import CommitteeViewSet, EvaluationViewSet, ReportViewSet
 
@@ -41,6 +43,12 @@ class NotFoundView(APIView):
 
     post = put = patch = delete = head = options = get
 
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        """No `Allow` header: there is no resource here to list the methods of."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        del response["Allow"]
+        return response
+
 
 def drf_views_only(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
     for pattern in patterns:
@@ -59,10 +67,12 @@ router.register("authorities", views.AuthorityViewSet, basename="authority")
 router.register("departements", views.DepartmentViewSet, basename="departement")
 router.register("campaigns", views.CampaignViewSet, basename="campaign")
 router.register("envelopes", views.EnvelopeViewSet, basename="envelope")
+router.register("ledger", LedgerViewSet, basename="ledger")
 router.register("ptai", PtaiViewSet, basename="ptai")
 router.register("ctai", CtaiViewSet, basename="ctai")
 router.register("programmings", ProgrammingViewSet, basename="programming")
 router.register("calls", CallViewSet, basename="call")
+router.register("amendments", AmendmentViewSet, basename="amendment")
 router.register("priorities", PriorityViewSet, basename="priority")
 router.register("reports", ReportViewSet, basename="report")
 router.register("committees", CommitteeViewSet, basename="committee")

@@ -1,8 +1,8 @@
 """An API token for every demo account, listed in `var/demo-tokens.json` (git-ignored).
 
 The file is a list of {"email", "role", "scope", "token"} (scope as a person reads it:
-"Isère (38)", "Grenoble-Alpes-Métropole", "National"). Idempotent: an account keeps its token,
-so a second run writes the same file.
+"Isère (38)", "Grenoble-Alpes-Métropole", "National"). Idempotent: an account's token is derived from
+SECRET_KEY and its address (stored hashed, `accounts.tokens`), so a second run writes the same file.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from accounts.models import Membership, User
+from accounts.tokens import ensure_demo_token
 from demo.accounts import DEMO_ACCOUNTS
 
 # A test settings module may point DEMO_TOKENS_FILE elsewhere, so that a test run leaves a
@@ -35,13 +35,12 @@ def seed_demo_tokens() -> list[dict[str, str]]:
     entries = []
     for account in DEMO_ACCOUNTS:
         user = users[account.address]
-        token, _ = Token.objects.get_or_create(user=user)
         entries.append(
             {
                 "email": account.address,
                 "role": str(account.role),
                 "scope": scopes[(user.pk, account.role)],
-                "token": token.key,
+                "token": ensure_demo_token(user),
             }
         )
     return entries

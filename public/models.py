@@ -107,3 +107,53 @@ class CatalogueEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AccountRequestState(models.TextChoices):
+    PENDING = "pending", "À examiner"
+    ACCEPTED = "accepted", "Acceptée (invitation envoyée)"
+    REFUSED = "refused", "Refusée"
+
+
+class AccountRequest(models.Model):
+    """A collectivité's agent asks for an account from the public pages; the préfecture of the
+    collectivité's département (its région's for a région) accepts it — an invitation is e-mailed —
+    or refuses it with a reason (`public.account_requests`)."""
+
+    first_name = models.CharField("prénom", max_length=150)
+    last_name = models.CharField("nom", max_length=150)
+    email = models.EmailField("adresse électronique professionnelle")
+    authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="account_requests", verbose_name="collectivité"
+    )
+    function = models.CharField("fonction", max_length=200)
+    state = models.CharField(
+        "état", max_length=10, choices=AccountRequestState.choices, default=AccountRequestState.PENDING
+    )
+    created_at = models.DateTimeField("reçue le", auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="examinée par"
+    )
+    reviewed_at = models.DateTimeField("examinée le", null=True, blank=True)
+    refusal_reason = models.TextField("motif du refus", blank=True, default="")
+    invitation = models.ForeignKey(
+        "accounts.Invitation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "demande de compte"
+        verbose_name_plural = "demandes de compte"
+        indexes = [models.Index(fields=["state", "authority"], name="account_request_by_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="refused") | ~Q(refusal_reason=""), name="account_request_refusal_has_reason"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Demande de {self.first_name} {self.last_name} ({self.authority})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()

@@ -130,3 +130,14 @@ def make_user(role: str | None = None, **scope: Any) -> User:
     if role is not None:
         MembershipFactory(user=user, role=role, **scope)
     return user
+
+
+def api_key(user: Any, name: str = "Tests") -> str:
+    """A fresh personal access token of `user` (a year), its clear key."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.tokens import issue_token
+
+    return issue_token(user=user, name=name, expires_at=timezone.now() + timedelta(days=365))[1]

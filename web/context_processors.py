@@ -47,6 +47,9 @@ def nav_items_for(user: Any) -> list[tuple[str, str]]:
         items.append(("Imports", reverse("web:contract_import")))
     if user.has_role(Role.ADMIN, Role.PREFECT):
         items.append(("Invitations", reverse("web:invitation_list")))
+    if user.has_role(Role.ADMIN, Role.PREFECT, Role.INSTRUCTOR):
+        items.append(("Demandes de compte", reverse("web:account_request_list")))
+        items.append(("Référents locaux", reverse("web:referent_list")))
     if user.has_role(Role.PREFECT):
         items.append(("Délégations de signature", reverse("web:signing_delegations")))
     return items

@@ -1,7 +1,9 @@
 from django.urls import path
 
 from web.views import (
+    account_requests,
     accounts,
+    api_tokens,
     calls,
     committees,
     contract_documents,
@@ -18,6 +20,7 @@ from web.views import (
     public,
     public_side,
     referential,
+    referents,
     reports,
     steering,
 )
@@ -34,6 +37,17 @@ urlpatterns = [
     path("actions-financees/", public_side.catalogue, name="catalogue"),
     path("actions-financees/<slug:key>/", public_side.catalogue_entry, name="catalogue_entry"),
     path("contacts/", public_side.contacts, name="contacts"),
+    path("referents/", referents.referent_list, name="referent_list"),
+    path("referents/nouveau/", referents.referent_form, name="referent_create"),
+    path("referents/<int:pk>/", referents.referent_form, name="referent_edit"),
+    path("referents/<int:pk>/supprimer/", referents.referent_delete, name="referent_delete"),
+    path("demander-un-compte/", account_requests.account_request, name="account_request"),
+    path("demandes-de-compte/", account_requests.account_request_list, name="account_request_list"),
+    path(
+        "demandes-de-compte/<int:pk>/<slug:decision>/",
+        account_requests.account_request_decide,
+        name="account_request_decide",
+    ),
     path("eligibilite/", public_side.eligibility, name="eligibility"),
     path("donnees-ouvertes/", public_side.open_data, name="open_data"),
     path("opendata/subventions.csv", public_side.open_data_scdl, name="open_data_scdl"),
@@ -76,6 +90,9 @@ urlpatterns = [
     path("domaines/<slug:code>/modifier/", programme.domain_edit, name="domain_edit"),
     path("priorites/", programme.priority_list, name="priority_list"),
     path("priorites/<slug:code>/modifier/", programme.priority_edit, name="priority_edit"),
+    path("compte/jetons/", api_tokens.api_tokens, name="api_tokens"),
+    path("compte/jetons/nouveau/", api_tokens.api_token_create, name="api_token_create"),
+    path("compte/jetons/<int:pk>/revoquer/", api_tokens.api_token_revoke, name="api_token_revoke"),
     path("invitations/", accounts.invitation_list, name="invitation_list"),
     path("delegations-de-signature/", accounts.signing_delegations, name="signing_delegations"),
     path("notifications/", notifications.notification_list, name="notification_list"),

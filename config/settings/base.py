@@ -33,7 +33,6 @@ INSTALLED_APPS = [
     "dsfr",
     "simple_history",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
@@ -175,7 +174,10 @@ REAUTH_URL_NAMES = frozenset(
         "web:membership_remove",
         "web:invitation_create",
         "web:invitation_revoke",
+        "web:account_request_decide",
         "web:signing_delegations",
+        # Creating an API token (as powerful as the log-in).
+        "web:api_token_create",
         # Opening, delegating, reversing credits.
         "web:open_credits",
         "web:envelope_delegate",
@@ -340,7 +342,7 @@ DSFR_MARK_OPTIONAL_FIELDS = True
 # address (REMOTE_ADDR, or the n-th address from the right of X-Forwarded-For behind n proxies).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -348,11 +350,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "60/minute")},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "api.authentication.TokenRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_ANON_RATE", "60/minute"),
+        "token": env_str("API_TOKEN_RATE", "600/minute"),
+    },
     "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Territoires d'intégration",
@@ -363,10 +371,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Names of the enums whose field name ("state") is shared by several workflows.
+    # Several models name their workflow field `state`: each choice set gets its own enum name.
     "ENUM_NAME_OVERRIDES": {
-        "StateEnum": "projects.enums.ProjectState",
-        "ReportStateEnum": "reporting.enums.ReportState",
+        "StateEnum": "projects.enums.ProjectState.choices",
+        "ReportStateEnum": "reporting.enums.ReportState.choices",
+        "AmendmentStateEnum": "contracts.enums.AmendmentState.choices",
     },
     # Swagger UI from the drf-spectacular-sidecar package (static files): no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from tests.factories import MembershipFactory, UserFactory
+from demo.accounts import seed_demo_accounts
+from demo.finance import seed_demo_finance
+from tests.factories import MembershipFactory, UserFactory, api_key
 
 API = "/api/v1"
 
@@ -29,7 +30,7 @@ class ApiClient(Client):
 
     def __init__(self, user: User | None = None, **defaults: Any) -> None:
         self.user = user
-        self.token = Token.objects.get_or_create(user=user)[0].key if user is not None else None
+        self.token = api_key(user) if user is not None else None
         headers = {"Authorization": f"Token {self.token}"} if self.token else {}
         super().__init__(headers=headers, **defaults)
 
@@ -99,3 +100,20 @@ def api_ministry(db: None) -> ApiClient:
 @pytest.fixture
 def api_admin(db: None) -> ApiClient:
     return _caller(admin=True)
+
+
+@pytest.fixture
+def demo_money(db: None) -> None:
+    seed_demo_accounts()  # the Ministère's demo agent opens and delegates the credits
+    seed_demo_finance()
+
+
+def all_rows(client: ApiClient, url: str, **params: object) -> list[dict[str, object]]:
+    """Every row of a paginated list, following `next`."""
+    body = client.get_json(url, **params)
+    rows = list(body["results"])
+    while body["next"]:
+        body = client.get_json(body["next"])
+        rows += body["results"]
+    assert len(rows) == body["count"]
+    return rows

@@ -86,7 +86,7 @@ def test_anonymous_gets_json_401_not_the_login_redirect(api_anonymous: ApiClient
 def test_a_wrong_token_is_refused_in_french(db: None) -> None:
     response = Client(headers={"Authorization": "Token 0123456789abcdef0123456789abcdef01234567"}).get(f"{API}/me/")
     assert response.status_code == 401
-    assert response.json()["detail"] == "Token non valide."
+    assert response.json()["detail"] == "Jeton d'accès non valide."
     assert response.json()["code"] == "authentication_failed"
 
 
@@ -141,3 +141,24 @@ def test_anonymous_calls_are_throttled(
     assert int(response["Retry-After"]) > 0
     # A caller with a token is not counted as anonymous.
     assert api_instructor_isere.get(f"{API}/schema/").status_code == 200
+
+
+def test_each_token_is_throttled_on_its_own(api_instructor_isere: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Per token (API_TOKEN_RATE): a second token of the same user has its own count."""
+    from api.authentication import TokenRateThrottle
+
+    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "2/minute"})
+    statuses = [api_instructor_isere.get(f"{API}/me/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    refused = api_instructor_isere.get(f"{API}/me/")
+    assert refused.json()["code"] == "throttled"
+    assert refused.json()["detail"].startswith("Requête ralentie.")
+    assert int(refused["Retry-After"]) > 0
+    other = ApiClient(api_instructor_isere.user)  # a second token of the same person
+    assert other.get(f"{API}/me/").status_code == 200
+
+
+def test_a_malformed_authorization_header_is_refused_in_french(db: None) -> None:
+    response = Client(headers={"Authorization": "Token"}).get(f"{API}/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"

@@ -677,6 +677,27 @@ def test_f22_calls_published_for_everyone_drafts_for_their_collectivite() -> Non
     assert operator.post_json(f"{CALLS}/", {}).status_code == 405
 
 
+def test_f22_the_collectivite_publishes_then_closes_its_call_through_the_api() -> None:
+    """F22: the agent of the collectivité publishes its draft call (checked as on the page), then
+    closes it; another collectivité's agent may not; a second click is a 409."""
+    contract = signed_contract()
+    draft = make_call(contract, CallState.DRAFT, title="Brouillon")
+    agent, other = client("agent_lead"), client("agent_other")
+    assert [t["name"] for t in agent.get_json(f"{CALLS}/{draft.pk}/transitions/")] == ["publish"]
+    assert other.post_json(f"{CALLS}/{draft.pk}/transitions/publish/").status_code == 404  # a draft: not visible
+    published = agent.post_json(f"{CALLS}/{draft.pk}/transitions/publish/")
+    assert published.status_code == 200, published.content
+    assert (published.json()["state"], published.json()["is_open"]) == ("published", True)
+    assert agent.post_json(f"{CALLS}/{draft.pk}/transitions/publish/").status_code == 409
+    assert other.get_json(f"{CALLS}/{draft.pk}/transitions/") == []  # published: seen, not managed
+    assert other.post_json(f"{CALLS}/{draft.pk}/transitions/close/").status_code == 409
+    closed = agent.post_json(f"{CALLS}/{draft.pk}/transitions/close/")
+    assert closed.json()["state"] == "closed"
+    late = make_call(contract, CallState.DRAFT, days=-1, title="Échu")
+    body = agent.post_json(f"{CALLS}/{late.pk}/transitions/publish/")
+    assert body.status_code == 400 and body.json()["rule_ids"] == ["ctai.call.deadline"]
+
+
 # --- Query budgets ------------------------------------------------------------------------------
 
 # Each budget is the number measured. Every call starts with 4: savepoint + release, the token with

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from demo.accounts import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,8 @@ def test_seed_demo_writes_one_token_per_demo_account(tmp_path: Path) -> None:
     assert by_email["instructeur.isere@demo.territoires-integration.fr"]["role"] == "instructor"
     assert by_email["agent.grenoble@demo.territoires-integration.fr"]["scope"] == "Grenoble-Alpes-Métropole"
     assert by_email["ministere@demo.territoires-integration.fr"]["scope"] == "National"
-    assert {e["token"] for e in entries} == set(Token.objects.values_list("key", flat=True))
+    assert {ApiToken.hash_key(e["token"]) for e in entries} == set(ApiToken.objects.values_list("key_hash", flat=True))
+    assert not ApiToken.objects.filter(key_hash__in=[e["token"] for e in entries]).exists()  # never in clear
     assert len({e["token"] for e in entries}) == len(DEMO_ACCOUNTS)
     assert tokens_file.stat().st_mode & 0o077 == 0  # readable by its owner only
 
@@ -46,7 +47,7 @@ def test_a_second_run_keeps_the_tokens(tmp_path: Path) -> None:
     first = tokens_file.read_text()
     seed(tokens_file)
     assert tokens_file.read_text() == first
-    assert Token.objects.count() == len(DEMO_ACCOUNTS)
+    assert ApiToken.objects.count() == len(DEMO_ACCOUNTS)
 
 
 def test_a_demo_token_opens_the_api(tmp_path: Path) -> None:

@@ -8,32 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from demo.accounts import seed_demo_accounts
-from demo.finance import seed_demo_finance
 from finance.enums import EnvelopeLevel
 from finance.models import Envelope
 from referential.models import Department
-from tests.api.conftest import API, ApiClient
+from tests.api.conftest import API, ApiClient, all_rows
 from tests.programme.seeds import RULES_BY_YEAR
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo_money(db: None) -> None:
-    seed_demo_accounts()  # the Ministère's demo agent opens and delegates the credits
-    seed_demo_finance()
-
-
-def all_rows(client: ApiClient, url: str, **params: object) -> list[dict[str, object]]:
-    """Every row of a paginated list, following `next`."""
-    body = client.get_json(url, **params)
-    rows = list(body["results"])
-    while body["next"]:
-        body = client.get_json(body["next"])
-        rows += body["results"]
-    assert len(rows) == body["count"]
-    return rows
 
 
 # --- Envelopes -----------------------------------------------------------------------------------
@@ -160,7 +141,7 @@ def test_search_finds_clermont_ferrand_by_its_insee_code(api_agent_grenoble: Api
         "code": "63113",
         "name": "Clermont-Ferrand",
         "kind": "commune",
-        "epci_nature": "",
+        "epci_nature": None,  # an empty choice is null, not ""
         "departement": "63",
         "population": clermont["population"],
     }

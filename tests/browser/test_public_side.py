@@ -19,6 +19,7 @@ PUBLIC_PAGES = [
     "/actions-financees/?q=logement",
     "/contacts/?q=38000",
     "/eligibilite/",
+    "/demander-un-compte/",
     "/donnees-ouvertes/",
 ]
 

@@ -121,6 +121,7 @@ def _public_urls() -> list[str]:
         "/contacts/?q=38000",
         "/contacts/?q=Dijon",
         "/eligibilite/",
+        "/demander-un-compte/",
         "/donnees-ouvertes/",
         "/opendata/subventions.csv",
         "/opendata/360giving.json",

@@ -3,12 +3,10 @@ and a PTAI approved by the préfet of Isère; prints their ids and API tokens as
 
 import json
 
-from rest_framework.authtoken.models import Token
-
 from accounts.models import User
 from programme.enums import BudgetLineCode
 from programme.models import Campaign
-from tests.factories import OperatorFactory, UserFactory
+from tests.factories import OperatorFactory, UserFactory, api_key
 from tests.projects.conftest import PERSONAS, make_persona, national_credits
 from tests.projects.factories import ProjectFactory
 
@@ -26,7 +24,7 @@ print(
         {
             "project": project.pk,
             "agent_email": people["agent_lead"].email,
-            "tokens": {name: Token.objects.get_or_create(user=user)[0].key for name, user in people.items()},
+            "tokens": {name: api_key(user) for name, user in people.items()},
         }
     )
 )

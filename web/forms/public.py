@@ -15,6 +15,7 @@ from programme.models import Domain
 from public.models import Referent
 from referential.models import Department
 from web.forms.base import FilterForm, SiteForm
+from web.forms.picker import AuthorityPickerField
 
 PUBLIC_CHOICES = [("", "Tous"), ("bpi", "BPI uniquement"), ("newcomers", "Tous les primo-arrivants")]
 MONTHS = [
@@ -143,3 +144,28 @@ class ReferentForm(SiteForm, forms.ModelForm):  # type: ignore[misc]
     def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+
+
+class AccountRequestForm(SiteForm):
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    email = forms.EmailField(
+        label="Adresse électronique professionnelle",
+        help_text="Celle de la collectivité : l'invitation y sera envoyée.",
+        max_length=254,
+    )
+    authority = AuthorityPickerField(
+        label="Collectivité", help_text="Nom, code INSEE, SIREN ou code postal de la collectivité où vous travaillez."
+    )
+    function = forms.CharField(
+        label="Fonction", max_length=200, help_text="Par exemple : chargée de mission cohésion sociale."
+    )
+
+
+class RefusalForm(SiteForm):
+    reason = forms.CharField(
+        label="Motif du refus",
+        help_text="Il est envoyé à la personne par courriel.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

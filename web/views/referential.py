@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -52,11 +53,13 @@ def authority_search(request: HttpRequest) -> HttpResponse:
     return render(request, "web/referential/authority_search.html", {"query": query, "results": results})
 
 
+@login_not_required
 def authority_picker(request: HttpRequest) -> HttpResponse:
     """htmx fragment of the picker: radio buttons of the matches for the text typed in `field`.
 
     It searches the whole referential (public data of the Code officiel géographique): a project
-    may join partners from other départements.
+    may join partners from other départements. Open without log-in: the public account request
+    uses it.
     """
     field = request.GET.get("field", "authority")
     if not field.isidentifier():
