@@ -1,12 +1,19 @@
-"""The scheduled Démarches Simplifiées sync, as a task (`manage.py crontask` enqueues it every ten
-minutes). Idempotent: a run with nothing new on DS changes nothing but the timeline's
-« synchronisation » event."""
+"""The Démarches Simplifiées tasks.
+
+- `sync_demarches`: the scheduled sync (`manage.py crontask` enqueues it every ten minutes).
+  Idempotent: a run with nothing new on DS changes nothing but the timeline's « synchronisation »
+  event.
+- `write_back_decision`: a decision on a PTAI written back to its dossier (`imports.ds.decisions`),
+  enqueued once the transition is committed; a refusal of DS fails the task, which
+  `jobs.tasks.recover_tasks` runs again with backoff. Idempotent (a decision is written once).
+"""
 
 from __future__ import annotations
 
 from crontask import cron
 from django.tasks import task
 
+from imports.ds.decisions import write_back
 from imports.ds.sync import SyncResult, sync_all
 
 
@@ -15,3 +22,8 @@ from imports.ds.sync import SyncResult, sync_all
 def sync_demarches() -> dict[str, object]:
     results = sync_all()
     return {str(number): (r.details() if isinstance(r, SyncResult) else r) for number, r in results.items()}
+
+
+@task
+def write_back_decision(transition_id: int) -> str:
+    return write_back(transition_id)
