@@ -75,6 +75,8 @@ def write_back(transition_id: int, *, transport: Transport | None = None) -> str
             state = _mutate(transport, documents.PASS_TO_REVIEW, "dossierPasserEnInstruction", {"input": base}, token)[
                 "state"
             ]
+            # Kept at once: a retry after a refusal of the decision does not ask for this step again.
+            Dossier.objects.filter(pk=dossier.pk).update(ds_state=state)
         motivation = log.reason or ("Projet validé par le Ministère." if name == "accept" else "Projet refusé.")
         answered = _mutate(
             transport,

@@ -79,7 +79,7 @@ class RecordedDS:
         self.deleted: list[dict[str, Any]] = []
         self.requests: list[dict[str, Any]] = []
         self.mutations: list[tuple[str, dict[str, Any]]] = []
-        self.refusals = 0  # the next decisions DS refuses (an outage, a dossier locked on DS)
+        self.outages: list[str] = []  # mutations DS refuses once each (an outage, a dossier locked on DS)
         self.tokens = {TOKEN}
 
     @staticmethod
@@ -99,8 +99,8 @@ class RecordedDS:
     def _decide(self, name: str, allowed: str, target: str, data: dict[str, Any]) -> dict[str, Any]:
         self.mutations.append((name, dict(data)))
         found = next(d for d in self.dossiers if d["id"] == data["dossierId"])
-        if self.refusals:
-            self.refusals -= 1
+        if name in self.outages:
+            self.outages.remove(name)
             return {"dossier": None, "errors": [{"message": "Le service est momentanément indisponible"}]}
         if found["state"] != allowed:
             return {"dossier": None, "errors": [{"message": f"Le dossier est déjà {found['state']}"}]}

@@ -219,8 +219,6 @@ def test_a_decision_refused_by_ds_is_recorded_in_the_timeline_and_the_task_retri
     Demarche.objects.filter(pk=demarche.pk).update(write_back=True, instructeur_id=INSTRUCTEUR)
     sync_demarche(demarche=demarche, transport=ds.transport)
     project = Project.objects.get(ds_dossier__number=102)
-    Dossier.objects.filter(number=102).update(ds_state="en_instruction")
-    ds.dossiers[1]["state"] = "en_instruction"
     _reviewed(project, ProjectState.PREFECT_APPROVED)
     Project.objects.filter(pk=project.pk).update(prefect_decision_by=make_user(Role.PREFECT, department=isere()))
     approval = ProjectTransition.objects.create(  # the log row apply_transition writes at the Ministère's approval
@@ -230,7 +228,7 @@ def test_a_decision_refused_by_ds_is_recorded_in_the_timeline_and_the_task_retri
         target=ProjectState.MINISTRY_APPROVED,
         actor=make_user(Role.MINISTRY),
     )
-    ds.refusals = 1
+    ds.outages = ["dossierAccepter"]  # the dossier passes « en instruction », then DS fails
 
     with pytest.raises(DsError, match="momentanément indisponible"):
         write_back(approval.pk, transport=ds.transport)
@@ -238,17 +236,16 @@ def test_a_decision_refused_by_ds_is_recorded_in_the_timeline_and_the_task_retri
     assert "indisponible" in failed.details["erreur"]
     assert Dossier.objects.get(number=102).decision_written is None
 
-    assert write_back(approval.pk, transport=ds.transport) == "accepté"
-    assert ds.mutations[-1] == (
-        "dossierAccepter",
-        {
-            "dossierId": "RG9zc2llci0102",
-            "instructeurId": INSTRUCTEUR,
-            "motivation": "Projet validé par le Ministère.",
-            "disableNotification": False,
-        },
-    )
+    assert write_back(approval.pk, transport=ds.transport) == "accepté"  # the task run again
+    assert [name for name, _ in ds.mutations] == ["dossierPasserEnInstruction", "dossierAccepter", "dossierAccepter"]
+    assert ds.mutations[-1][1] == {
+        "dossierId": "RG9zc2llci0102",
+        "instructeurId": INSTRUCTEUR,
+        "motivation": "Projet validé par le Ministère.",
+        "disableNotification": False,
+    }
     assert ds.dossiers[1]["state"] == "accepte"
+    assert Dossier.objects.get(number=102).decision_written == approval
 
 
 def test_without_write_back_a_decision_here_sends_nothing_to_ds(setup, django_capture_on_commit_callbacks):
