@@ -40,6 +40,7 @@ from imports.matching import FOUND, Matcher
 from imports.models import Demarche, Dossier
 from programme.errors import TransitionError
 from programme.models import Campaign
+from projects.enums import EDITABLE_STATES
 from projects.models import Project
 from projects.services import create_draft, update_draft
 from referential.models import Authority
@@ -202,14 +203,16 @@ def _download_new_files(
     demarche: Demarche, dossiers: list[dict[str, Any]], fetch: Callable[[str, int], bytes]
 ) -> dict[int, list[Downloaded]]:
     """The files of the champs mapped to the PTAI's attachments that the dossier did not give yet."""
-    known = {
-        number: {str(f.get("checksum")) for f in files}
-        for number, files in Dossier.objects.filter(demarche=demarche).values_list("number", "files")
-    }
+    rows = Dossier.objects.filter(demarche=demarche).values_list("number", "files", "project__state")
+    known = {number: {str(f.get("checksum")) for f in files} for number, files, _ in rows}
+    # A PTAI already deposited takes nothing more from DS: its files are not downloaded.
+    closed = {number for number, _, state in rows if state is not None and state not in EDITABLE_STATES}
     limit = max_bytes()
     found: dict[int, list[Downloaded]] = {}
     for node in dossiers:
         number = int(node["number"])
+        if number in closed:
+            continue
         for champ in node.get("champs") or []:
             if _target(demarche, champ) != FILES:
                 continue

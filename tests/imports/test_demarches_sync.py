@@ -136,10 +136,17 @@ def test_the_files_of_a_dossier_are_downloaded_and_attached_to_its_draft_once_an
         ds.dossiers[0]["dateDerniereModification"] = "2021-04-01T09:00:00+00:00"
         ds.dossiers[0]["champs"][1]["stringValue"] = "Apprendre le français au travail"
         sync_demarche(demarche=demarche, transport=ds.transport)
+        assert Project.objects.get(pk=project.pk).title == "Apprendre le français au travail"
+
+        # Once the PTAI is deposited here, a file added on DS is not even downloaded.
+        Project.objects.filter(pk=project.pk).update(state=ProjectState.SUBMITTED, reference="PTAI-2021-38-0001")
+        server.files["/annexe.pdf"] = budget
+        files.append(ds_file(server.url("/annexe.pdf"), "annexe.pdf", budget, "application/pdf"))
+        ds.dossiers[0]["dateDerniereModification"] = "2021-05-01T09:00:00+00:00"
+        sync_demarche(demarche=demarche, transport=ds.transport)
 
     assert server.hits == ["/budget.pdf", "/macro.exe"]
     assert Document.objects.for_target(project).count() == 1
-    assert Project.objects.get(pk=project.pk).title == "Apprendre le français au travail"
 
 
 def test_a_file_that_could_not_be_downloaded_is_asked_again_at_the_next_sync(setup):
