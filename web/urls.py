@@ -65,6 +65,7 @@ urlpatterns = [
     path("imports/demarches/<int:pk>/", imports.demarche_detail, name="demarche_detail"),
     path("imports/demarches/<int:pk>/tester/", imports.demarche_check, name="demarche_check"),
     path("imports/demarches/<int:pk>/champs/", imports.demarche_mapping, name="demarche_mapping"),
+    path("imports/demarches/<int:pk>/synchroniser/", imports.demarche_sync, name="demarche_sync"),
     path("campagnes/", programme.campaign_list, name="campaign_list"),
     path("campagnes/annee-suivante/", programme.campaign_create_next, name="campaign_create_next"),
     path("campagnes/<int:year>/", programme.campaign_detail, name="campaign_detail"),

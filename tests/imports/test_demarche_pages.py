@@ -112,6 +112,17 @@ def test_the_mapping_page_lists_the_fields_by_label_and_type_and_the_sync_uses_t
     assert (draft.title, draft.summary) == ("Dossier Démarches Simplifiées n° 101", "40")
 
 
+def test_synchronising_now_brings_the_dossiers_as_drafts_and_the_page_lists_them(ds, admin):
+    demarche = Demarche.objects.get()
+
+    done = admin.post(reverse("web:demarche_sync", args=[demarche.pk]), follow=True)
+
+    assert "Synchronisation demandée" in text_of(done.content.decode())
+    assert Project.objects.filter(ds_dossier__demarche=demarche).count() == 3
+    page = text_of(admin.get(reverse("web:demarche_detail", args=[demarche.pk])).content.decode())
+    assert "Apprendre le français" in page and "n'est pas agent de" in page
+
+
 def test_a_mapping_without_the_collectivite_or_with_one_field_twice_is_refused(ds, admin):
     demarche = Demarche.objects.get()
     url = reverse("web:demarche_mapping", args=[demarche.pk])
@@ -147,4 +158,5 @@ def test_only_administrators_see_the_demarche_pages(setup, role):
         reverse("web:demarche_mapping", args=[demarche.pk]),
     ):
         assert client.get(url).status_code == 404
-    assert client.post(reverse("web:demarche_check", args=[demarche.pk])).status_code == 404
+    for name in ("web:demarche_check", "web:demarche_sync"):
+        assert client.post(reverse(name, args=[demarche.pk])).status_code == 404

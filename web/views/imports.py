@@ -16,6 +16,7 @@ from imports.ds.sync import check_connection, connect_demarche, demarche_fields,
 from imports.models import ContractImport, Demarche
 from imports.reading import FileError
 from imports.services import apply_upload, may_import, preview_upload
+from imports.tasks import sync_demarche_now
 from programme.errors import TransitionError
 from web.forms.imports import ContractImportForm, DemarcheConnectForm, DemarcheMappingForm
 from web.views.accounts import _require
@@ -148,6 +149,20 @@ def demarche_check(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"Connexion impossible. {error}")
     else:
         messages.success(request, f"Connexion réussie : Démarches Simplifiées répond pour « {title} ».")
+    return redirect("web:demarche_detail", pk=pk)
+
+
+@require_POST
+@_require(may_connect)
+def demarche_sync(request: HttpRequest, pk: int) -> HttpResponse:
+    demarche = get_object_or_404(Demarche, pk=pk)
+    if not demarche.mapping:
+        messages.error(request, "Reliez d'abord les champs de la démarche à ceux du PTAI.")
+    else:
+        sync_demarche_now.enqueue(demarche.pk)
+        messages.success(
+            request, "Synchronisation demandée : les dossiers modifiés sur Démarches Simplifiées arrivent."
+        )
     return redirect("web:demarche_detail", pk=pk)
 
 
