@@ -98,6 +98,8 @@ VERB_LABELS: dict[str, str] = {
     "imports.ds_synced": "Synchronisation avec Démarches Simplifiées",
     "imports.ds_dossier_synced": "Dossier de Démarches Simplifiées synchronisé",
     "imports.ds_dossier_deleted": "Dossier supprimé sur Démarches Simplifiées",
+    "imports.ds_decision_written": "Décision reportée sur Démarches Simplifiées",
+    "imports.ds_decision_failed": "Décision non reportée sur Démarches Simplifiées (nouvel essai prévu)",
     "reporting.report_saved": "Bilan de l'action saisi",
     "reporting.operator_invited": "Opérateur invité à saisir le bilan",
     "reporting.submit": "Bilan de l'action remis",

@@ -111,6 +111,17 @@ class Dossier(models.Model):
     pending_reason = BoundedTextField("en attente", blank=True, default="")
     deleted_at = models.DateTimeField("supprimé sur DS le", null=True, blank=True)
     deleted_reason = models.CharField("motif de suppression sur DS", max_length=50, blank=True, default="")
+    # The files of the dossier already taken (their DS checksum): a file is downloaded and attached once.
+    files = models.JSONField("fichiers repris", default=list, blank=True)
+    # The last decision written back to DS (the PTAI's transition log row): written once.
+    decision_written = models.ForeignKey(
+        "projects.ProjectTransition",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="décision reportée sur DS",
+    )
 
     class Meta:
         ordering = ["demarche", "number"]

@@ -135,7 +135,7 @@ class AccountRequest(models.Model):
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="examinée par"
     )
     reviewed_at = models.DateTimeField("examinée le", null=True, blank=True)
-    refusal_reason = models.TextField("motif du refus", blank=True, default="")
+    refusal_reason = BoundedTextField("motif du refus", blank=True, default="")
     invitation = models.ForeignKey(
         "accounts.Invitation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -38,3 +38,5 @@ LOGGING["loggers"]["jobs.task"] = {"level": "WARNING"}  # type: ignore[index]
 # factor. tests/web/test_second_factor.py turns it back on and proves the real flow.
 SECOND_FACTOR_REQUIRED = False
 DS_TOKEN_KEY = "test-only-ds-token-key"
+# No test ever reaches the live Démarches Simplifiées: a closed local port (tests use recorded answers).
+DS_API_URL = "http://127.0.0.1:9/api/v2/graphql"

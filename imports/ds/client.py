@@ -33,6 +33,26 @@ def http_transport(query: str, variables: dict[str, Any], token: str) -> dict[st
     return answer
 
 
+def default_transport() -> Transport:
+    """The transport the pages and tasks use (a test replaces this function, never the network)."""
+    return http_transport
+
+
+def download(url: str, limit: int) -> bytes:
+    """The bytes of a file of a dossier (DS gives signed URLs, valid for a while). At most `limit`
+    bytes are read: a bigger file raises `DsError` rather than filling the memory."""
+    if not url.startswith(("https://", "http://")):
+        raise DsError(f"Adresse de fichier refusée : {url[:200]}")
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            content: bytes = response.read(limit + 1)
+    except OSError as error:
+        raise DsError(f"Le fichier n'a pas pu être téléchargé depuis Démarches Simplifiées : {error}") from error
+    if len(content) > limit:
+        raise DsError("Le fichier dépasse la taille maximale autorisée : il n'est pas repris.")
+    return content
+
+
 def call(transport: Transport, query: str, variables: dict[str, Any], token: str) -> dict[str, Any]:
     try:
         answer = transport(query, variables, token)

@@ -83,6 +83,20 @@ query deletedDossiers($number: Int!, $deletedSince: ISO8601DateTime, $after: Str
 }
 """
 
+PASS_TO_REVIEW = """
+mutation passToReview($input: DossierPasserEnInstructionInput!) {
+  dossierPasserEnInstruction(input: $input) {
+    dossier {
+      id
+      state
+    }
+    errors {
+      message
+    }
+  }
+}
+"""
+
 ACCEPT = """
 mutation accept($input: DossierAccepterInput!) {
   dossierAccepter(input: $input) {
@@ -115,6 +129,7 @@ ALL = {
     "demarcheFields": DEMARCHE_FIELDS,
     "dossiers": DOSSIERS,
     "deletedDossiers": DELETED_DOSSIERS,
+    "passToReview": PASS_TO_REVIEW,
     "accept": ACCEPT,
     "refuse": REFUSE,
 }

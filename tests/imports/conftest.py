@@ -8,7 +8,11 @@ import pytest
 
 from accounts.enums import Role
 from accounts.models import User
-from tests.factories import make_user
+from imports.ds.sync import connect_demarche, set_mapping
+from imports.models import Demarche
+from programme.models import Campaign
+from tests.factories import grenoble_metropole, make_user
+from tests.imports.recorded_ds import BPI, COLLECTIVITE, FILES, TITLE, TOKEN, RecordedDS
 
 
 @pytest.fixture
@@ -23,3 +27,21 @@ def ctair_campaigns(db: Any) -> None:
 
     for year in (2019, 2020):
         _ctair_campaign(year, None)
+
+
+@pytest.fixture
+def setup(db: Any) -> tuple[RecordedDS, Demarche, User]:
+    """Démarche 4242 connected by an administrator and mapped; the agent of Grenoble-Alpes Métropole
+    who files its dossiers."""
+    admin = make_user(Role.ADMIN)
+    agent = make_user(Role.AGENT, authority=grenoble_metropole())
+    ds = RecordedDS(agent.email)
+    demarche = connect_demarche(
+        user=admin, number=4242, token=TOKEN, campaign=Campaign.objects.get(year=2021), transport=ds.transport
+    )
+    set_mapping(
+        user=admin,
+        demarche=demarche,
+        mapping={COLLECTIVITE: "collectivite", TITLE: "title", BPI: "planned_bpi", FILES: "piece_jointe"},
+    )
+    return ds, demarche, agent

@@ -5,147 +5,43 @@ documents over recorded dossiers) — never against the live service."""
 from __future__ import annotations
 
 import copy
-from datetime import datetime
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from unittest import mock
 
 import pytest
-from graphql import build_schema, graphql_sync, parse, validate
+from django.utils import timezone
+from graphql import parse, validate
 
 from accounts.enums import Role
 from audit.models import Event
+from documents.models import Document
 from imports.ds import documents
+from imports.ds.client import DsError
 from imports.ds.crypto import decrypt
-from imports.ds.sync import connect_demarche, demarche_fields, set_mapping, sync_demarche
+from imports.ds.decisions import write_back
+from imports.ds.sync import demarche_fields, sync_demarche
 from imports.models import Demarche, Dossier
-from programme.models import Campaign
-from projects.models import Project
-from tests.factories import grenoble_metropole, make_user
+from projects.enums import Opinion, ProjectState, TransitionName
+from projects.models import Project, ProjectTransition
+from projects.services import apply_transition
+from tests.factories import grenoble_metropole, isere, make_user
+from tests.imports.recorded_ds import BPI, INSTRUCTEUR, SCHEMA, TOKEN, FileServer, RecordedDS, ds_file
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA_PATH = Path(__file__).resolve().parents[3] / "shared" / "ref" / "demarches-simplifiees" / "schema.graphql"
-SCHEMA = build_schema(SCHEMA_PATH.read_text(encoding="utf-8"))
-TOKEN = "ds-api-token-of-the-prefecture"
-COLLECTIVITE, TITLE, BPI, FILES = "Q2hhbXAtMQ==", "Q2hhbXAtMg==", "Q2hhbXAtMw==", "Q2hhbXAtNA=="
+
+@contextmanager
+def recorded_transport(ds: RecordedDS) -> Iterator[None]:
+    """The pages and tasks talk to the recorded DS instead of the network."""
+    with mock.patch("imports.ds.client.default_transport", return_value=ds.transport):
+        yield
 
 
 @pytest.mark.parametrize("name", sorted(documents.ALL))
 def test_every_graphql_document_validates_against_the_ds_schema(name):
     assert validate(SCHEMA, parse(documents.ALL[name])) == []
-
-
-def champ(typename: str, descriptor: str, label: str, value: str | None) -> dict[str, Any]:
-    return {
-        "__typename": typename,
-        "id": f"{descriptor}-value",
-        "champDescriptorId": descriptor,
-        "label": label,
-        "stringValue": value,
-        "files": [],
-    }
-
-
-def dossier(number: int, modified: str, name: str, title: str, bpi: str, email: str) -> dict[str, Any]:
-    return {
-        "id": f"RG9zc2llci0{number}",
-        "number": number,
-        "state": "en_construction",
-        "dateDerniereModification": modified,
-        "usager": {"email": email},
-        "champs": [
-            champ("TextChamp", COLLECTIVITE, "Collectivité porteuse", name),
-            champ("TextChamp", TITLE, "Intitulé du projet", title),
-            champ("IntegerNumberChamp", BPI, "Nombre de BPI", bpi),
-            champ("PieceJustificativeChamp", FILES, "Budget prévisionnel", None),
-        ],
-    }
-
-
-class RecordedDS:
-    """Démarche 4242 as DS would answer it: our documents are executed over these dossiers with the
-    official schema, two dossiers per page, `updatedSince` and `deletedSince` honoured."""
-
-    def __init__(self, agent_email: str) -> None:
-        self.dossiers = [
-            dossier(
-                101, "2021-03-01T09:00:00+00:00", "Grenoble-Alpes Métropole", "Apprendre le français", "40", agent_email
-            ),
-            dossier(
-                102, "2021-03-02T09:00:00+00:00", "Grenoble-Alpes Métropole", "Accès au logement", "25", agent_email
-            ),
-            dossier(103, "2021-03-03T09:00:00+00:00", "Lyon", "Emploi", "10", agent_email),  # ambiguous name
-            dossier(104, "2021-03-04T09:00:00+00:00", "Grenoble-Alpes Métropole", "Santé", "5", "inconnu@example.fr"),
-            dossier(105, "2021-03-05T09:00:00+00:00", "Grenoble-Alpes Métropole", "Mobilité", "8", agent_email),
-        ]
-        self.deleted: list[dict[str, Any]] = []
-        self.requests: list[dict[str, Any]] = []
-
-    @staticmethod
-    def _page(items: list[dict[str, Any]], after: str | None) -> dict[str, Any]:
-        start = int(after or 0)
-        return {
-            "pageInfo": {"hasNextPage": start + 2 < len(items), "endCursor": str(start + 2)},
-            "nodes": items[start : start + 2],
-        }
-
-    @staticmethod
-    def _since(items: list[dict[str, Any]], key: str, since: str | None) -> list[dict[str, Any]]:
-        if not since:
-            return items
-        return [i for i in items if datetime.fromisoformat(i[key]) >= datetime.fromisoformat(since)]
-
-    def transport(self, query: str, variables: dict[str, Any], token: str) -> dict[str, Any]:
-        assert token == TOKEN
-        assert validate(SCHEMA, parse(query)) == []
-        self.requests.append(dict(variables))
-        demarche = {
-            "id": "RGVtYXJjaGUtNDI0Mg==",
-            "number": 4242,
-            "title": "Financement d'un PTAI — Isère",
-            "activeRevision": {
-                "champDescriptors": [
-                    {
-                        "__typename": "TextChampDescriptor",
-                        "id": COLLECTIVITE,
-                        "label": "Collectivité porteuse",
-                        "required": True,
-                    },
-                    {"__typename": "TextChampDescriptor", "id": TITLE, "label": "Intitulé du projet", "required": True},
-                    {
-                        "__typename": "IntegerNumberChampDescriptor",
-                        "id": BPI,
-                        "label": "Nombre de BPI",
-                        "required": False,
-                    },
-                ]
-            },
-            "dossiers": lambda info, **args: self._page(
-                self._since(self.dossiers, "dateDerniereModification", args.get("updatedSince")), args.get("after")
-            ),
-            "deletedDossiers": lambda info, **args: self._page(
-                self._since(self.deleted, "dateSupression", args.get("deletedSince")), args.get("after")
-            ),
-        }
-        result = graphql_sync(
-            SCHEMA, query, root_value={"demarche": lambda info, number: demarche}, variable_values=variables
-        )
-        assert result.errors is None, result.errors
-        return {"data": result.data}
-
-
-@pytest.fixture
-def setup(db: Any) -> tuple[RecordedDS, Demarche, Any]:
-    admin = make_user(Role.ADMIN)
-    agent = make_user(Role.AGENT, authority=grenoble_metropole())
-    ds = RecordedDS(agent.email)
-    demarche = connect_demarche(
-        user=admin, number=4242, token=TOKEN, campaign=Campaign.objects.get(year=2021), transport=ds.transport
-    )
-    set_mapping(
-        user=admin, demarche=demarche, mapping={COLLECTIVITE: "collectivite", TITLE: "title", BPI: "planned_bpi"}
-    )
-    return ds, demarche, agent
 
 
 def test_the_token_is_kept_encrypted_and_the_mapping_page_lists_the_fields_by_label_and_type(setup):
@@ -213,3 +109,160 @@ def test_an_updated_dossier_updates_its_draft_and_a_deleted_one_is_followed(setu
     gone = Dossier.objects.get(number=101)
     assert gone.deleted_at is not None and gone.deleted_reason == "user_request"
     assert Event.objects.for_target(gone.project).filter(verb="imports.ds_dossier_deleted").exists()
+
+
+def test_the_files_of_a_dossier_are_downloaded_and_attached_to_its_draft_once_and_a_wrong_type_is_refused(setup):
+    ds, demarche, agent = setup
+    server = FileServer()
+    budget = b"%PDF-1.7\n% budget previsionnel\n"
+    server.files = {"/budget.pdf": budget, "/macro.exe": b"MZ\x90\x00 not a document"}
+    files = ds.dossiers[0]["champs"][3]["files"]
+    files.append(ds_file(server.url("/budget.pdf"), "Budget 2021.pdf", budget, "application/pdf"))
+    files.append(ds_file(server.url("/macro.exe"), "macro.exe", b"MZ", "application/octet-stream"))
+
+    with server.running():
+        sync_demarche(demarche=demarche, transport=ds.transport)
+        project = Project.objects.get(ds_dossier__number=101)
+        attached = Document.objects.for_target(project)
+        assert [(d.original_name, d.kind, d.uploaded_by) for d in attached] == [
+            ("Budget 2021.pdf", "piece-jointe", agent)
+        ]
+        assert attached.get().file.read() == budget
+        event = Event.objects.for_target(project).get(verb="imports.ds_dossier_synced")
+        assert event.details["fichiers joints"] == ["Budget 2021.pdf"]
+        assert "n'est pas accepté" in event.details["fichiers refusés"][0]
+
+        # The dossier changes on DS (a new title): its files are not downloaded nor attached again.
+        ds.dossiers[0]["dateDerniereModification"] = "2021-04-01T09:00:00+00:00"
+        ds.dossiers[0]["champs"][1]["stringValue"] = "Apprendre le français au travail"
+        sync_demarche(demarche=demarche, transport=ds.transport)
+        assert Project.objects.get(pk=project.pk).title == "Apprendre le français au travail"
+
+        # Once the PTAI is deposited here, a file added on DS is not even downloaded.
+        Project.objects.filter(pk=project.pk).update(state=ProjectState.SUBMITTED, reference="PTAI-2021-38-0001")
+        server.files["/annexe.pdf"] = budget
+        files.append(ds_file(server.url("/annexe.pdf"), "annexe.pdf", budget, "application/pdf"))
+        ds.dossiers[0]["dateDerniereModification"] = "2021-05-01T09:00:00+00:00"
+        sync_demarche(demarche=demarche, transport=ds.transport)
+
+    assert server.hits == ["/budget.pdf", "/macro.exe"]
+    assert Document.objects.for_target(project).count() == 1
+
+
+def test_a_file_that_could_not_be_downloaded_is_asked_again_at_the_next_sync(setup):
+    ds, demarche, _ = setup
+    server = FileServer()
+    budget = b"%PDF-1.7\n% budget\n"
+    files = ds.dossiers[0]["champs"][3]["files"]
+    files.append(ds_file(server.url("/budget.pdf"), "budget.pdf", budget, "application/pdf"))
+
+    with server.running():
+        sync_demarche(demarche=demarche, transport=ds.transport)  # the file is not there yet: 404
+        project = Project.objects.get(ds_dossier__number=101)
+        assert not Document.objects.for_target(project).exists()
+        event = Event.objects.for_target(project).get(verb="imports.ds_dossier_synced")
+        assert "budget.pdf" in event.details["fichiers non téléchargés"][0]
+
+        server.files["/budget.pdf"] = budget
+        again = sync_demarche(demarche=demarche, transport=ds.transport)
+
+    assert again.created == 0
+    assert [d.original_name for d in Document.objects.for_target(project)] == ["budget.pdf"]
+    synced = Event.objects.for_target(project).filter(verb="imports.ds_dossier_synced").order_by("pk")
+    assert [e.details["suite"] for e in synced] == ["brouillon créé", "fichiers repris"]
+
+
+def _reviewed(project: Project, state: str) -> None:
+    """The PTAI went through its deposit and instruction (as the workflow tests' factories put it)."""
+    Project.objects.filter(pk=project.pk).update(
+        state=state,
+        reference=f"PTAI-2021-38-{project.pk:04d}",
+        rules=project.campaign.rules(),
+        submitted_at=timezone.now(),
+        opinion=Opinion.FAVORABLE,
+        opinion_text="Projet cohérent avec le diagnostic territorial.",
+        proposed_amount=Decimal("40000.00"),
+        opinion_by=make_user(Role.INSTRUCTOR, department=isere()),
+    )
+
+
+def _refuse(project: Project, reason: str) -> Project:
+    _reviewed(project, ProjectState.REVIEWED)
+    prefect = make_user(Role.PREFECT, department=isere())
+    return apply_transition(project=project, name=TransitionName.PREFECT_REFUSE, user=prefect, reason=reason)
+
+
+def test_a_refusal_here_is_written_back_to_ds_with_its_motivation_when_the_demarche_asks_for_it(
+    setup, django_capture_on_commit_callbacks
+):
+    ds, demarche, _ = setup
+    Demarche.objects.filter(pk=demarche.pk).update(write_back=True, instructeur_id=INSTRUCTEUR)
+    sync_demarche(demarche=demarche, transport=ds.transport)
+    project = Project.objects.get(ds_dossier__number=101)
+
+    with recorded_transport(ds), django_capture_on_commit_callbacks(execute=True):
+        _refuse(project, "Le diagnostic territorial manque.")
+
+    assert [name for name, _ in ds.mutations] == ["dossierPasserEnInstruction", "dossierRefuser"]
+    assert ds.mutations[1][1] == {
+        "dossierId": "RG9zc2llci0101",
+        "instructeurId": INSTRUCTEUR,
+        "motivation": "Le diagnostic territorial manque.",
+        "disableNotification": False,
+    }
+    assert ds.dossiers[0]["state"] == "refuse"
+    written = Event.objects.for_target(project).get(verb="imports.ds_decision_written")
+    assert written.details["décision"] == "refusé" and written.details["état sur DS"] == "refuse"
+    dossier_row = Dossier.objects.get(number=101)
+    assert dossier_row.decision_written == project.transitions.get(transition="prefect_refuse")
+
+    # Run again (a retried task): nothing is sent twice.
+    assert write_back(dossier_row.decision_written_id, transport=ds.transport) == "déjà reporté"
+    assert len(ds.mutations) == 2
+
+
+def test_a_decision_refused_by_ds_is_recorded_in_the_timeline_and_the_task_retried_succeeds(setup):
+    ds, demarche, _ = setup
+    Demarche.objects.filter(pk=demarche.pk).update(write_back=True, instructeur_id=INSTRUCTEUR)
+    sync_demarche(demarche=demarche, transport=ds.transport)
+    project = Project.objects.get(ds_dossier__number=102)
+    _reviewed(project, ProjectState.PREFECT_APPROVED)
+    Project.objects.filter(pk=project.pk).update(prefect_decision_by=make_user(Role.PREFECT, department=isere()))
+    approval = ProjectTransition.objects.create(  # the log row apply_transition writes at the Ministère's approval
+        project=project,
+        transition=TransitionName.MINISTRY_APPROVE,
+        source=ProjectState.PREFECT_APPROVED,
+        target=ProjectState.MINISTRY_APPROVED,
+        actor=make_user(Role.MINISTRY),
+    )
+    ds.outages = ["dossierAccepter"]  # the dossier passes « en instruction », then DS fails
+
+    with pytest.raises(DsError, match="momentanément indisponible"):
+        write_back(approval.pk, transport=ds.transport)
+    failed = Event.objects.for_target(project).get(verb="imports.ds_decision_failed")
+    assert "indisponible" in failed.details["erreur"]
+    assert Dossier.objects.get(number=102).decision_written is None
+
+    assert write_back(approval.pk, transport=ds.transport) == "accepté"  # the task run again
+    assert [name for name, _ in ds.mutations] == ["dossierPasserEnInstruction", "dossierAccepter", "dossierAccepter"]
+    assert ds.mutations[-1][1] == {
+        "dossierId": "RG9zc2llci0102",
+        "instructeurId": INSTRUCTEUR,
+        "motivation": "Projet validé par le Ministère.",
+        "disableNotification": False,
+    }
+    assert ds.dossiers[1]["state"] == "accepte"
+    assert Dossier.objects.get(number=102).decision_written == approval
+
+
+def test_without_write_back_a_decision_here_sends_nothing_to_ds(setup, django_capture_on_commit_callbacks):
+    ds, demarche, _ = setup
+    sync_demarche(demarche=demarche, transport=ds.transport)
+    project = Project.objects.get(ds_dossier__number=101)
+
+    with recorded_transport(ds), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _refuse(project, "Hors des priorités de la campagne.")
+
+    assert ds.mutations == []
+    assert not Event.objects.filter(verb__startswith="imports.ds_decision").exists()
+    assert callbacks  # the letters and e-mails of the refusal were enqueued, not a write-back

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_move_authtoken_keys'),
-        ('public', '0002_catalogue_search_index'),
+        ('public', '0003_bounded_texts'),
         ('referential', '0002_prefecture_and_name_with_link'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
