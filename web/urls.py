@@ -33,6 +33,7 @@ urlpatterns = [
     path("actions-financees/", public_side.catalogue, name="catalogue"),
     path("actions-financees/<slug:key>/", public_side.catalogue_entry, name="catalogue_entry"),
     path("contacts/", public_side.contacts, name="contacts"),
+    path("donnees-personnelles/", public_side.personal_data, name="personal_data"),
     path("eligibilite/", public_side.eligibility, name="eligibility"),
     path("donnees-ouvertes/", public_side.open_data, name="open_data"),
     path("opendata/subventions.csv", public_side.open_data_scdl, name="open_data_scdl"),

@@ -188,6 +188,7 @@ WEB: dict[str, tuple[str | None, str] | tuple[str | None, str, str]] = {
     "web:catalogue":                                              (None,                          "200 200 200 200 200 200 200 200 200"),
     "web:catalogue_entry":                                        ("public_entry",                "200 200 200 200 200 200 200 200 200"),
     "web:contacts":                                               (None,                          "200 200 200 200 200 200 200 200 200"),
+    "web:personal_data":                                          (None,                          "200 200 200 200 200 200 200 200 200"),
     "web:eligibility":                                            (None,                          "200 200 200 200 200 200 200 200 200"),
     "web:open_data":                                              (None,                          "200 200 200 200 200 200 200 200 200"),
     "web:open_data_scdl":                                         (None,                          "200 200 200 200 200 200 200 200 200"),
