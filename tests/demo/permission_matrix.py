@@ -20,8 +20,15 @@ log-in page for a visitor).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.cookies import SimpleCookie
 from typing import Any
+
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
+from django.http import HttpResponse
+from django.test import Client
 
 ROLES = ("anonymous", "norole", "agent", "operator", "instructor", "prefect", "diair", "ministry", "admin")
 
@@ -41,6 +48,54 @@ ABSENT = 999_999_999  # the primary key of an object that does not exist
 Kwargs = dict[str, Any]
 # A finder gives the URL's parameters for the own scope (True) or the other scope (False).
 Finder = Callable[[bool], Kwargs]
+
+
+def role_clients() -> dict[str, Client]:
+    """A test browser per role of `ROLES`, logged in (an account without any role made for it)."""
+    from accounts.models import User
+
+    clients = {"anonymous": Client(), "norole": Client()}
+    clients["norole"].force_login(User.objects.create_user("sans.role@example.fr", None))
+    for role, email in ACCOUNTS.items():
+        clients[role] = Client()
+        clients[role].force_login(User.objects.get(email=email))
+    return clients
+
+
+@contextmanager
+def rolled_back(client: Client) -> Iterator[None]:
+    """Whatever the requests inside write is rolled back, and the client keeps its cookies (a log-out too)."""
+    cookies = client.cookies
+    client.cookies = SimpleCookie(cookies)
+    try:
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+    finally:
+        client.cookies = cookies
+
+
+def close(response: HttpResponse) -> None:
+    """A file served: its file closed, without the end-of-request signal closing the database
+    connection (as Django's test client does)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+def ask(client: Client, method: str, address: str) -> int:
+    """The status of one request, whatever it wrote rolled back."""
+    with rolled_back(client):
+        if method == "GET":
+            response = client.get(address)
+        elif address.startswith("/api/"):  # the API reads JSON
+            response = client.generic(method, address, "{}", content_type="application/json")
+        else:  # a form, sent empty
+            response = client.post(address, {})
+    close(response)
+    return response.status_code
 
 
 def _finders() -> dict[str, tuple[bool, Finder]]:

@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from http.cookies import SimpleCookie
 from typing import Any
 
 import pytest
-from django.core.signals import request_finished
-from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import User
 from tests.demo import permission_matrix as matrix
 
 pytestmark = pytest.mark.django_db
@@ -76,29 +72,6 @@ def render(pairs: list[tuple[int, int]]) -> str:
     return " ".join(f"{own}" if own == other else f"{own}/{other}" for own, other in pairs)
 
 
-def ask(client: Client, method: str, address: str) -> int:
-    """The status of one request, whatever it wrote rolled back (a log-out too: the cookies are kept)."""
-    cookies = client.cookies
-    client.cookies = SimpleCookie(cookies)
-    with transaction.atomic():
-        if method == "GET":
-            response = client.get(address)
-        elif address.startswith("/api/"):  # the API reads JSON
-            response = client.generic(method, address, "{}", content_type="application/json")
-        else:  # a form, sent empty
-            response = client.post(address, {})
-        transaction.set_rollback(True)
-    client.cookies = cookies
-    # A file served: its file closed, without the end-of-request signal closing the database connection
-    # (as Django's test client does).
-    request_finished.disconnect(close_old_connections)
-    try:
-        response.close()
-    finally:
-        request_finished.connect(close_old_connections)
-    return response.status_code
-
-
 def api_address(path: str, kwargs: dict[str, Any]) -> str:
     params = {**kwargs, "id": kwargs.get("pk", kwargs.get("contract_pk")), "action_id": kwargs.get("action_pk")}
     return path.format(**params)
@@ -106,12 +79,7 @@ def api_address(path: str, kwargs: dict[str, Any]) -> str:
 
 @pytest.fixture
 def clients(db_access: dict[str, Any]) -> dict[str, Client]:
-    clients = {"anonymous": Client(), "norole": Client()}
-    clients["norole"].force_login(User.objects.create_user("sans.role@example.fr", None))
-    for role, email in matrix.ACCOUNTS.items():
-        clients[role] = Client()
-        clients[role].force_login(User.objects.get(email=email))
-    return clients
+    return matrix.role_clients()
 
 
 def observe(
@@ -122,8 +90,8 @@ def observe(
     other_address = address_for(find(False)) if scoped else own_address
     pairs = []
     for role in matrix.ROLES:
-        own = ask(clients[role], method, own_address)
-        other = ask(clients[role], method, other_address) if scoped else own
+        own = matrix.ask(clients[role], method, own_address)
+        other = matrix.ask(clients[role], method, other_address) if scoped else own
         pairs.append((own, other))
     return pairs
 
