@@ -131,7 +131,9 @@ def categories() -> list[Category]:
             lambda: _inactive(settings.RETENTION_ACCOUNT_DEACTIVATE_DAYS).filter(is_active=True),
             _deactivate,
         ),
-        Category("comptes inactifs à anonymiser", lambda: _inactive(settings.RETENTION_ACCOUNT_ANONYMISE_DAYS), _anonymise),
+        Category(
+            "comptes inactifs à anonymiser", lambda: _inactive(settings.RETENTION_ACCOUNT_ANONYMISE_DAYS), _anonymise
+        ),
         Category(
             "notifications",
             lambda: Notification.objects.filter(created_at__lt=_ago(settings.RETENTION_NOTIFICATIONS_DAYS)),
