@@ -42,7 +42,8 @@ def _ago(days: int) -> Any:
 def _closed_since(model: type[models.Model], states: tuple[str, ...], cutoff: Any) -> models.QuerySet[Any]:
     """The objects in a final state whose last transition is older than `cutoff`."""
     rows: models.QuerySet[Any] = model._default_manager.filter(state__in=states)
-    return rows.annotate(closed_at=Max("transitions__created_at")).filter(closed_at__lt=cutoff)
+    closed: models.QuerySet[Any] = rows.annotate(closed_at=Max("transitions__created_at")).filter(closed_at__lt=cutoff)
+    return closed
 
 
 def _closed_files_documents() -> models.QuerySet[Any]:
