@@ -102,7 +102,9 @@ def _finders() -> dict[str, tuple[bool, Finder]]:
     """Name → (scoped, finder). Imported lazily: the models need Django set up."""
     from django.core.files.base import ContentFile
 
-    from accounts.models import Membership, User
+    from accounts.enums import Role
+    from accounts.models import Invitation, Membership, User
+    from accounts.services import invite
     from contracts.models import Action, Contract, Programming
     from documents.models import Document
     from documents.services import attach
@@ -112,7 +114,7 @@ def _finders() -> dict[str, tuple[bool, Finder]]:
     from programme.models import Campaign, Domain, Priority
     from projects.models import Project
     from public.models import CatalogueEntry
-    from referential.models import Authority
+    from referential.models import Authority, Department
 
     def dep(own: bool) -> str:
         return "38" if own else "69"
@@ -147,6 +149,27 @@ def _finders() -> dict[str, tuple[bool, Finder]]:
         if found is None:
             pdf = ContentFile(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", name="piece.pdf")
             found = attach(actor=None, target=project, uploaded_file=pdf, kind="piece-jointe")
+        return {"pk": found.pk}
+
+    def contract_document(own: bool) -> Kwargs:
+        """A public document of the CTAI (the demo seeds none)."""
+        contract = ctai(own)
+        found = Document.objects.for_target(contract).filter(is_internal=False).order_by("pk").first()
+        if found is None:
+            pdf = ContentFile(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", name="annexe.pdf")
+            found = attach(actor=None, target=contract, uploaded_file=pdf, kind="piece-jointe")
+        return {"pk": found.pk}
+
+    def invitation(own: bool) -> Kwargs:
+        """A pending invitation sent by the préfet of Isère (own) or of Rhône (the demo's are accepted)."""
+        code = dep(own)
+        email = f"invitee.{code}@example.gouv.fr"
+        found = Invitation.objects.filter(email=email).first()
+        if found is None:
+            prefect = User.objects.get(email=f"prefet.{'isere' if own else 'rhone'}@{DOMAIN}")
+            found, _token = invite(
+                actor=prefect, email=email, role=Role.INSTRUCTOR, department=Department.objects.get(code=code)
+            )
         return {"pk": found.pk}
 
     def envelope(own: bool) -> Kwargs:
@@ -198,6 +221,8 @@ def _finders() -> dict[str, tuple[bool, Finder]]:
         "programming_transition": (True, lambda own: {"pk": programming(own).pk, "name": "approve"}),
         "action": (True, action),
         "document": (True, document),
+        "contract_document": (True, contract_document),
+        "invitation": (True, invitation),
         "envelope": (True, envelope),
         "entry": (True, entry),
         "person": (True, lambda own: {"pk": person(own).pk}),
@@ -287,7 +312,7 @@ WEB: dict[str, tuple[str | None, str] | tuple[str | None, str, str]] = {
     "web:notification_read_all":                                  (None,                          "302 405 405 405 405 405 405 405 405", "302 302 302 302 302 302 302 302 302"),
     "web:notification_open":                                      ("notification",                "302 404 404 404 302/404 404 404 404 404"),
     "web:invitation_create":                                      (None,                          "302 404 404 404 404 200 404 404 200"),
-    "web:invitation_revoke":                                      ("absent",                      "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
+    "web:invitation_revoke":                                      ("invitation",                  "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 302/404 404 404 302"),
     "web:budget":                                                 (None,                          "302 404 404 404 200 200 200 200 200"),
     "web:open_credits":                                           ("year",                        "302 404 404 404 404 404 404 200 200"),
     "web:envelope_detail":                                        ("envelope",                    "302 404 404 404 200/404 200/404 200 200 200"),
@@ -338,7 +363,7 @@ WEB: dict[str, tuple[str | None, str] | tuple[str | None, str, str]] = {
     "web:call_application_to_action":                             ("absent",                      "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
     "web:call_create":                                            ("absent_call",                 "302 404 404 404 404 404 404 404 404"),
     "web:call_operator_register":                                 (None,                          "200 302 302 302 302 302 302 302 302"),
-    "web:contract_document_download":                             ("absent",                      "302 404 404 404 404 404 404 404 404"),
+    "web:contract_document_download":                             ("contract_document",           "302 404 200/404 404 200/404 200/404 200 200 200"),
     "web:contract_document_upload":                               ("ctai",                        "302 404 404 404 404 404 404 404 404"),
     "web:contract_letter":                                        ("ctai",                        "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
     "web:contract_text":                                          ("ctai",                        "302 404 404 404 404 404 404 404 404"),
