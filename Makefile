@@ -8,12 +8,13 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install demo db serve test test-fast test-service quality format browser-deps pdf-deps bench clean
+.PHONY: help install demo db serve test test-fast test-service fuzz quality format browser-deps pdf-deps bench clean
 
 help:
 	@echo "make demo     installe tout, prépare la base SQLite et sert le site sur http://$(HOST):$(PORT)"
 	@echo "make test     installe ce qui manque et lance toute la suite de tests"
 	@echo "make quality  ruff, djlint, migrations à jour, mypy, pip-audit"
+	@echo "make fuzz     les longues séries de saisies générées (formulaires, API), budget borné"
 	@echo "make bench    dix ans de données sur PostgreSQL, chaque page mesurée (bench/results.json) ; SCALE=0.1 pour le dixième"
 
 $(UV):
@@ -73,6 +74,11 @@ test: install browser-deps
 
 test-fast: install
 	$(UV) run --frozen pytest -m "not browser"
+
+# Long generated-input runs (marker `fuzz`, deselected by `make test`): every form with many
+# hypothesis examples (FORM_FUZZ_LONG_EXAMPLES, 200 per form) and the API's schemathesis run.
+fuzz: install
+	$(UV) run --frozen pytest -m fuzz
 
 # The platform in service on PostgreSQL (DATABASE_URL): two gunicorn + one worker from the Procfile.
 test-service: install

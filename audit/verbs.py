@@ -19,6 +19,7 @@ VERB_LABELS: dict[str, str] = {
     "finance.delegated_for_file": "Crédits délégués pour un dossier",
     "finance.committed": "Crédits engagés",
     "finance.paid": "Versement",
+    "rgpd.purged": "Purge des données arrivées à échéance (RGPD)",
     "finance.reversed": "Écriture annulée",
     "finance.released": "Crédits non consommés libérés",
     "programme.campaign_created": "Campagne créée par copie de la précédente",

@@ -160,3 +160,12 @@ def prune_task_results() -> int:
 
     deleted, _ = DBTaskResult.objects.successful().filter(finished_at__lt=timezone.now() - timedelta(days=14)).delete()
     return deleted
+
+
+@cron("43 2 * * *")  # type: ignore[untyped-decorator]
+@task
+def purge_expired() -> dict[str, int]:
+    """Every night: purge what has outlived its RGPD retention (jobs.retention; docs/RGPD.md)."""
+    from jobs import retention
+
+    return retention.purge()

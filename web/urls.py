@@ -48,6 +48,7 @@ urlpatterns = [
         account_requests.account_request_decide,
         name="account_request_decide",
     ),
+    path("donnees-personnelles/", public_side.personal_data, name="personal_data"),
     path("eligibilite/", public_side.eligibility, name="eligibility"),
     path("donnees-ouvertes/", public_side.open_data, name="open_data"),
     path("opendata/subventions.csv", public_side.open_data_scdl, name="open_data_scdl"),

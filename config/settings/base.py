@@ -388,3 +388,16 @@ SPECTACULAR_SETTINGS = {
 # API tokens at rest (any secret text; required to connect a démarche — set it in production).
 DS_API_URL = env_str("DS_API_URL", "https://www.demarches-simplifiees.fr/api/v2/graphql")
 DS_TOKEN_KEY = env_str("DS_TOKEN_KEY", "")
+
+# RGPD retention durations (docs/RGPD.md), purged every night by jobs.tasks.purge_expired and on
+# demand by `manage.py purge_expired --apply`. The money trail (ledger, commitments, transition
+# logs, finance.* audit events) is never purged.
+RETENTION_CLOSED_FILES_YEARS = env_int("RETENTION_CLOSED_FILES_YEARS", 10)  # attachments of closed PTAI/CTAI
+RETENTION_ACCOUNT_DEACTIVATE_DAYS = env_int("RETENTION_ACCOUNT_DEACTIVATE_DAYS", 365)  # no log-in: deactivated
+RETENTION_ACCOUNT_ANONYMISE_DAYS = env_int("RETENTION_ACCOUNT_ANONYMISE_DAYS", 3 * 365)  # then anonymised
+RETENTION_NOTIFICATIONS_DAYS = env_int("RETENTION_NOTIFICATIONS_DAYS", 365)
+RETENTION_EMAILS_DAYS = env_int("RETENTION_EMAILS_DAYS", 90)  # the outbox's sent e-mails
+RETENTION_LOGIN_LOGS_DAYS = env_int("RETENTION_LOGIN_LOGS_DAYS", 365)  # django-axes' logs
+RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 5 * 365)  # audit events other than money
+# Whom to ask about one's personal data (the « Données personnelles » page).
+PERSONAL_DATA_CONTACT_EMAIL = env_str("PERSONAL_DATA_CONTACT_EMAIL", "contact-diar@interieur.gouv.fr")

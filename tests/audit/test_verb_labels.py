@@ -18,6 +18,7 @@ APPS = (
     "documents",
     "finance",
     "identity",
+    "jobs",
     "messaging",
     "programme",
     "projects",

@@ -135,9 +135,33 @@ def _wait_until_healthy(base_url: str, server: subprocess.Popen[bytes], log_path
 
 
 @pytest.fixture(scope="session")
-def demo_server() -> Iterator[str]:
-    """Base URL of a runserver process on its own freshly seeded demo database."""
+def oidc_provider() -> Iterator[str]:
+    """A local OpenID provider (oidc-provider-mock) for the demo server's ProConnect, never a live service."""
+    from oidc_provider_mock import run_server_in_thread
+
+    with run_server_in_thread() as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+_DEMO_ENV: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def demo_server(oidc_provider: str) -> Iterator[str]:
+    """Base URL of a runserver process on its own freshly seeded demo database, its ProConnect
+    pointed at the local OpenID provider."""
     env = _server_env(_browser_database_url())
+    env.update(
+        {
+            "PROCONNECT_CLIENT_ID": "territoires-integration",
+            "PROCONNECT_CLIENT_SECRET": "secret-de-test",
+            "PROCONNECT_AUTHORIZATION_ENDPOINT": f"{oidc_provider}/oauth2/authorize",
+            "PROCONNECT_TOKEN_ENDPOINT": f"{oidc_provider}/oauth2/token",
+            "PROCONNECT_USERINFO_ENDPOINT": f"{oidc_provider}/userinfo",
+            "PROCONNECT_JWKS_ENDPOINT": f"{oidc_provider}/jwks",
+        }
+    )
+    _DEMO_ENV.update(env)
     _manage(env, "migrate", "--no-input")
     _manage(env, "import_referential")
     _manage(env, "seed_demo")
@@ -163,6 +187,16 @@ def demo_server() -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+@pytest.fixture
+def demo_shell(demo_server: str) -> Any:
+    """Runs Python code with `manage.py shell -c` on the demo server's database (to prepare a case)."""
+
+    def run(code: str) -> None:
+        _manage(_DEMO_ENV, "shell", "-c", code)
+
+    return run
 
 
 # --------------------------------------------------------------------------- the browser

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -33,11 +34,34 @@ class SiteForm(DsfrBaseForm):
                 field.validators.append(MaxLengthValidator(limit))
                 field.widget.attrs.setdefault("maxlength", str(limit))
         quick_selects(self)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                bound_keys(field)
 
     def get_context(self) -> dict[str, Any]:
         context: dict[str, Any] = forms.BaseForm.get_context(self)
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
+
+
+BIGINT = 2**63  # a key out of PostgreSQL's bigint (or SQLite's integer) range fails the query itself
+
+
+def bound_keys(field: forms.ModelChoiceField[Any]) -> None:
+    """A list of objects refuses a number no key can hold (`9999…9`), with its own French message,
+    before Django's query would fail on it (a server error: found by tests/demo/test_form_fuzzing.py)."""
+    original = field.clean
+
+    def clean(value: Any) -> Any:
+        for item in value if isinstance(value, list | tuple) else [value]:
+            text = str(item).strip()
+            if text.isascii() and text.lstrip("-").isdigit() and not -BIGINT <= int(text) < BIGINT:
+                raise ValidationError(
+                    field.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
+                )
+        return original(value)
+
+    field.clean = clean  # type: ignore[method-assign]
 
 
 class FilterForm(SiteForm):

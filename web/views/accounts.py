@@ -141,7 +141,10 @@ def signing_delegations(request: HttpRequest) -> HttpResponse:
     they then commit and pay the credits delegated to the département, as he does."""
     actor: User = request.user  # type: ignore[assignment]
     if request.method == "POST":
-        membership = get_object_or_404(_delegable(actor), pk=request.POST.get("role", ""))
+        role = request.POST.get("role", "")
+        if not (role.isascii() and role.isdigit()) or int(role) >= 2**63:  # a hand-made request: no such role
+            raise Http404("Rôle introuvable.")
+        membership = get_object_or_404(_delegable(actor), pk=int(role))
         granted = request.POST.get("delegation") == "1"
         try:
             services.set_signing_delegation(actor=actor, membership=membership, granted=granted)

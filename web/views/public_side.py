@@ -12,6 +12,7 @@ import json
 from collections import Counter, defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Paginator
@@ -354,3 +355,26 @@ def open_data_scdl(request: HttpRequest) -> HttpResponse:
 @require_GET
 def open_data_360giving(request: HttpRequest) -> HttpResponse:
     return _serve(request, PublicationKind.GIVING, "application/json", "360giving.json")
+
+
+@login_not_required
+@require_GET
+def personal_data(request: HttpRequest) -> HttpResponse:
+    """« Données personnelles »: what is processed, why, how long (the retention settings), whom to ask."""
+    days = {
+        "notifications": settings.RETENTION_NOTIFICATIONS_DAYS,
+        "emails": settings.RETENTION_EMAILS_DAYS,
+        "login_logs": settings.RETENTION_LOGIN_LOGS_DAYS,
+        "deactivate": settings.RETENTION_ACCOUNT_DEACTIVATE_DAYS,
+        "anonymise": settings.RETENTION_ACCOUNT_ANONYMISE_DAYS,
+        "audit": settings.RETENTION_AUDIT_DAYS,
+    }
+    return render(
+        request,
+        "web/public/personal_data.html",
+        {
+            "days": days,
+            "closed_files_years": settings.RETENTION_CLOSED_FILES_YEARS,
+            "contact_email": settings.PERSONAL_DATA_CONTACT_EMAIL,
+        },
+    )

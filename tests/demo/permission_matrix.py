@@ -1,0 +1,416 @@
+"""The permission matrix: every page and API endpoint, every role, own and other scope — ONE table.
+
+`tests/demo/test_permission_matrix.py` walks the URL map (Django's resolver) and the OpenAPI schema,
+and fails for any page or endpoint that has no row here, or whose answers differ from its row.
+
+A row is one line: the key, the objects the address is about (a name of `FINDERS`, or None for an
+address without parameters), and the status codes expected for each role, in the order of
+`ROLES` (anonymous visitor, an account without any role, the agent of Grenoble-Alpes-Métropole,
+the opérateur of Isère, the instructeur, the préfet of Isère, DIAIR, ministère, administrateur).
+"200/404" reads: 200 on an object of the user's own scope (Isère, Grenoble, the opérateur's own),
+404 on one of another scope (Rhône, Lyon). One code: the same on both. 302 is a redirect (the
+log-in page for a visitor).
+
+- Web pages are keyed by URL name ("web:project_detail") and asked with GET. A page that only takes
+  POST (its GET answers 405 for somebody) also declares its POST answers, as a fourth element;
+  POSTs are sent empty and rolled back.
+- API endpoints are keyed "METHOD /path/{param}/" as the OpenAPI schema writes them. Writes are sent
+  with an empty JSON body and rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.cookies import SimpleCookie
+from typing import Any
+
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
+from django.http import HttpResponse
+from django.test import Client
+
+ROLES = ("anonymous", "norole", "agent", "operator", "instructor", "prefect", "diair", "ministry", "admin")
+
+DOMAIN = "demo.territoires-integration.fr"
+# The demo account playing each role (own scope: Isère, Grenoble-Alpes-Métropole, the demo opérateur).
+ACCOUNTS = {
+    "agent": f"agent.grenoble@{DOMAIN}",
+    "operator": f"operateur.isere@{DOMAIN}",
+    "instructor": f"instructeur.isere@{DOMAIN}",
+    "prefect": f"prefet.isere@{DOMAIN}",
+    "diair": f"diair@{DOMAIN}",
+    "ministry": f"ministere@{DOMAIN}",
+    "admin": f"admin@{DOMAIN}",
+}
+ABSENT = 999_999_999  # the primary key of an object that does not exist
+
+Kwargs = dict[str, Any]
+# A finder gives the URL's parameters for the own scope (True) or the other scope (False).
+Finder = Callable[[bool], Kwargs]
+
+
+def role_clients() -> dict[str, Client]:
+    """A test browser per role of `ROLES`, logged in (an account without any role made for it)."""
+    from accounts.models import User
+
+    clients = {"anonymous": Client(), "norole": Client()}
+    clients["norole"].force_login(User.objects.create_user("sans.role@example.fr", None))
+    for role, email in ACCOUNTS.items():
+        clients[role] = Client()
+        clients[role].force_login(User.objects.get(email=email))
+    return clients
+
+
+@contextmanager
+def rolled_back(client: Client) -> Iterator[None]:
+    """Whatever the requests inside write is rolled back, and the client keeps its cookies (a log-out too)."""
+    cookies = client.cookies
+    client.cookies = SimpleCookie(cookies)
+    try:
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+    finally:
+        client.cookies = cookies
+
+
+def close(response: HttpResponse) -> None:
+    """A file served: its file closed, without the end-of-request signal closing the database
+    connection (as Django's test client does)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+def ask(client: Client, method: str, address: str) -> int:
+    """The status of one request, whatever it wrote rolled back."""
+    with rolled_back(client):
+        if method == "GET":
+            response = client.get(address)
+        elif address.startswith("/api/"):  # the API reads JSON
+            response = client.generic(method, address, "{}", content_type="application/json")
+        else:  # a form, sent empty
+            response = client.post(address, {})
+    close(response)
+    return response.status_code
+
+
+def _finders() -> dict[str, tuple[bool, Finder]]:
+    """Name → (scoped, finder). Imported lazily: the models need Django set up."""
+    from django.core.files.base import ContentFile
+
+    from accounts.enums import Role
+    from accounts.models import Invitation, Membership, User
+    from accounts.services import invite
+    from contracts.models import Action, Contract, Programming
+    from documents.models import Document
+    from documents.services import attach
+    from finance.models import Envelope, LedgerEntry
+    from imports.models import ContractImport
+    from messaging.models import Notification
+    from programme.models import Campaign, Domain, Priority
+    from projects.models import Project
+    from public.models import CatalogueEntry
+    from referential.models import Authority, Department
+
+    def dep(own: bool) -> str:
+        return "38" if own else "69"
+
+    def ptai(own: bool) -> Project:
+        lead = "200040715" if own else "200046977"  # Grenoble-Alpes-Métropole, Métropole de Lyon
+        return Project.objects.filter(lead_authority__siren=lead).order_by("pk").first() or Project.objects.get(pk=0)
+
+    def ptai_in(state: str) -> Callable[[bool], Kwargs]:
+        def find(own: bool) -> Kwargs:
+            project = Project.objects.filter(department__code=dep(own), state=state).order_by("pk").first()
+            assert project is not None, f"the demo has no PTAI {state} in {dep(own)}"
+            return {"pk": project.pk}
+
+        return find
+
+    def ctai(own: bool) -> Contract:
+        return Contract.objects.filter(department__code=dep(own)).order_by("pk").first()  # type: ignore[return-value]
+
+    def programming(own: bool) -> Programming:
+        return Programming.objects.filter(contract__department__code=dep(own)).order_by("pk").first()  # type: ignore[return-value]
+
+    def action(own: bool) -> Kwargs:
+        found = Action.objects.filter(programming__contract__department__code=dep(own)).order_by("pk").first()
+        assert found is not None
+        return {"pk": found.programming_id, "action_pk": found.pk}
+
+    def document(own: bool) -> Kwargs:
+        """A public document of the PTAI (the demo's own are written by a task after its commit)."""
+        project = ptai(own)
+        found = Document.objects.for_target(project).filter(is_internal=False).order_by("pk").first()
+        if found is None:
+            pdf = ContentFile(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", name="piece.pdf")
+            found = attach(actor=None, target=project, uploaded_file=pdf, kind="piece-jointe")
+        return {"pk": found.pk}
+
+    def contract_document(own: bool) -> Kwargs:
+        """A public document of the CTAI (the demo seeds none)."""
+        contract = ctai(own)
+        found = Document.objects.for_target(contract).filter(is_internal=False).order_by("pk").first()
+        if found is None:
+            pdf = ContentFile(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", name="annexe.pdf")
+            found = attach(actor=None, target=contract, uploaded_file=pdf, kind="piece-jointe")
+        return {"pk": found.pk}
+
+    def invitation(own: bool) -> Kwargs:
+        """A pending invitation sent by the préfet of Isère (own) or of Rhône (the demo's are accepted)."""
+        code = dep(own)
+        email = f"invitee.{code}@example.gouv.fr"
+        found = Invitation.objects.filter(email=email).first()
+        if found is None:
+            prefect = User.objects.get(email=f"prefet.{'isere' if own else 'rhone'}@{DOMAIN}")
+            found, _token = invite(
+                actor=prefect, email=email, role=Role.INSTRUCTOR, department=Department.objects.get(code=code)
+            )
+        return {"pk": found.pk}
+
+    def envelope(own: bool) -> Kwargs:
+        return {"pk": Envelope.objects.filter(department__code=dep(own)).order_by("pk").first().pk}  # type: ignore[union-attr]
+
+    def entry(own: bool) -> Kwargs:
+        found = LedgerEntry.objects.filter(envelope__department__code=dep(own)).order_by("pk").first()
+        assert found is not None
+        return {"pk": found.pk}
+
+    def person(own: bool) -> User:
+        return User.objects.get(email=f"instructeur.{'isere' if own else 'rhone'}@{DOMAIN}")
+
+    def notification(own: bool) -> Kwargs:
+        """A notification of the instructeur of Isère (own) or of Rhône (the demo's are sent after commit)."""
+        found, _ = Notification.objects.get_or_create(
+            recipient=person(own), key="matrice", defaults={"kind": "step", "subject": "Essai", "body": "Essai"}
+        )
+        return {"pk": found.pk}
+
+    def authority(own: bool) -> Authority:
+        return Authority.objects.get(siren="200040715" if own else "200046977")
+
+    def contract_import(own: bool) -> Kwargs:
+        found = ContractImport.objects.order_by("pk").first()
+        return {"pk": found.pk if found else ABSENT}
+
+    def year(own: bool) -> Kwargs:
+        return {"year": Campaign.objects.order_by("-year").first().year}  # type: ignore[union-attr]
+
+    def public_entry(own: bool) -> Kwargs:
+        return {"key": CatalogueEntry.objects.order_by("pk").first().key}  # type: ignore[union-attr]
+
+    return {
+        "absent": (False, lambda own: {"pk": ABSENT}),
+        "absent_amendment": (True, lambda own: {"pk": ctai(own).pk, "number": 1}),
+        "absent_amendment_transition": (True, lambda own: {"pk": ctai(own).pk, "number": 1, "name": "sign"}),
+        "absent_call": (True, lambda own: {"pk": ctai(own).pk}),
+        "absent_committee_pdf": (False, lambda own: {"pk": ABSENT, "kind": "ordre-du-jour"}),
+        "absent_evaluation": (True, lambda own: {"kind": "ptai", "pk": ptai(own).pk}),
+        "absent_decision": (False, lambda own: {"pk": ABSENT, "decision": "retenue"}),
+        "ptai": (True, lambda own: {"pk": ptai(own).pk}),
+        "ptai_step": (True, lambda own: {"pk": ptai(own).pk, "step": "porteur"}),
+        "ptai_transition": (True, lambda own: {**ptai_in("submitted")(own), "name": "start_review"}),
+        "ctai": (True, lambda own: {"pk": ctai(own).pk}),
+        "ctai_programming": (True, lambda own: {"contract_pk": ctai(own).pk}),
+        "ctai_transition": (True, lambda own: {"pk": ctai(own).pk, "name": "end"}),
+        "programming": (True, lambda own: {"pk": programming(own).pk}),
+        "programming_transition": (True, lambda own: {"pk": programming(own).pk, "name": "approve"}),
+        "action": (True, action),
+        "document": (True, document),
+        "contract_document": (True, contract_document),
+        "invitation": (True, invitation),
+        "envelope": (True, envelope),
+        "entry": (True, entry),
+        "person": (True, lambda own: {"pk": person(own).pk}),
+        "membership": (True, lambda own: {"pk": Membership.objects.filter(user=person(own)).first().pk}),  # type: ignore[union-attr]
+        "notification": (True, notification),
+        "authority": (True, lambda own: {"pk": authority(own).pk}),
+        "department": (True, lambda own: {"code": dep(own)}),
+        "territory": (True, lambda own: {"pk": authority(own).pk}),
+        "contract_import": (False, contract_import),
+        "year": (False, year),
+        "domain": (False, lambda own: {"code": Domain.objects.order_by("pk").first().code}),  # type: ignore[union-attr]
+        "priority": (False, lambda own: {"code": Priority.objects.order_by("pk").first().code}),  # type: ignore[union-attr]
+        "public_entry": (False, public_entry),
+        "token": (False, lambda own: {"token": "jeton-inconnu"}),
+        "reset_link": (False, lambda own: {"uidb64": "MQ", "token": "set-password"}),
+    }
+
+
+# fmt: off
+WEB: dict[str, tuple[str | None, str] | tuple[str | None, str, str]] = {
+    # page                                                        objects                         anon norole agent operator instr. prefect diair ministry admin   [POST: the same]
+    "healthz":                                                    (None,                          "200 200 200 200 200 200 200 200 200"),
+    "readyz":                                                     (None,                          "200 200 200 200 200 200 200 200 200"),
+    "login":                                                      (None,                          "200 302 302 302 302 302 302 302 302"),
+    "login_second_factor":                                        (None,                          "302 302 302 302 302 302 302 302 302"),
+    "login_enrol":                                                (None,                          "302 302 302 302 302 302 302 302 302"),
+    "reauthenticate":                                             (None,                          "302 200 200 200 200 200 200 200 200"),
+    "recovery_codes":                                             (None,                          "302 302 302 302 200 200 200 200 200"),
+    "password_change":                                            (None,                          "302 200 200 200 200 200 200 200 200"),
+    "password_reset":                                             (None,                          "200 200 200 200 200 200 200 200 200"),
+    "password_reset_done":                                        (None,                          "200 200 200 200 200 200 200 200 200"),
+    "password_reset_confirm":                                     ("reset_link",                  "200 200 200 200 200 200 200 200 200"),
+    "password_reset_complete":                                    (None,                          "200 200 200 200 200 200 200 200 200"),
+    "oidc_authentication_init":                                   (None,                          "404 404 404 404 404 404 404 404 404"),
+    "oidc_authentication_callback":                               (None,                          "404 404 404 404 404 404 404 404 404"),
+    "logout":                                                     (None,                          "302 405 405 405 405 405 405 405 405", "302 302 302 302 302 302 302 302 302"),
+    "invitation_accept":                                          ("token",                       "404 404 404 404 404 404 404 404 404"),
+    "web:home":                                                   (None,                          "200 200 200 200 200 200 200 200 200"),
+    "web:how_to_ctai":                                            (None,                          "200 200 200 200 200 200 200 200 200"),
+    "web:how_to_ptai":                                            (None,                          "200 200 200 200 200 200 200 200 200"),
+    "web:territories":                                            (None,                          "200 200 200 200 200 200 200 200 200"),
+    "web:territory_detail":                                       ("territory",                   "200 200 200 200 200 200 200 200 200"),
+    "web:catalogue":                                              (None,                          "200 200 200 200 200 200 200 200 200"),
+    "web:catalogue_entry":                                        ("public_entry",                "200 200 200 200 200 200 200 200 200"),
+    "web:contacts":                                               (None,                          "200 200 200 200 200 200 200 200 200"),
+    "web:personal_data":                                          (None,                          "200 200 200 200 200 200 200 200 200"),
+    "web:eligibility":                                            (None,                          "200 200 200 200 200 200 200 200 200"),
+    "web:open_data":                                              (None,                          "200 200 200 200 200 200 200 200 200"),
+    "web:open_data_scdl":                                         (None,                          "200 200 200 200 200 200 200 200 200"),
+    "web:open_data_360giving":                                    (None,                          "200 200 200 200 200 200 200 200 200"),
+    "web:dashboard":                                              (None,                          "302 200 200 200 200 200 200 200 200"),
+    "web:steering_dashboard":                                     (None,                          "302 404 200 404 200 200 200 200 200"),
+    "web:steering_csv":                                           (None,                          "302 404 200 404 200 200 200 200 200"),
+    "web:steering_xlsx":                                          (None,                          "302 404 200 404 200 200 200 200 200"),
+    "web:report_list":                                            (None,                          "302 200 200 200 200 200 200 200 200"),
+    "web:committee_list":                                         (None,                          "302 404 200 404 200 200 200 200 200"),
+    "web:committee_new":                                          (None,                          "302 404 404 404 404 200 200 200 404"),
+    "web:committee_detail":                                       ("absent",                      "302 404 404 404 404 404 404 404 404"),
+    "web:committee_pdf":                                          ("absent_committee_pdf",        "302 404 404 404 404 404 404 404 404"),
+    "web:evaluation_list":                                        (None,                          "302 404 200 404 200 200 200 200 200"),
+    "web:evaluation_create":                                      ("absent_evaluation",           "302 404 404 404 404 404 200 200 404"),
+    "web:report_detail":                                          ("absent",                      "302 404 404 404 404 404 404 404 404"),
+    "web:authority_search":                                       (None,                          "302 200 200 200 200 200 200 200 200"),
+    "web:authority_picker":                                       (None,                          "302 200 200 200 200 200 200 200 200"),
+    "web:authority_detail":                                       ("authority",                   "302 404 200/404 404 200/404 200/404 200 200 200"),
+    "web:department_list":                                        (None,                          "302 200 200 200 200 200 200 200 200"),
+    "web:department_detail":                                      ("department",                  "302 404 200/404 404 200/404 200/404 200 200 200"),
+    "web:user_list":                                              (None,                          "302 404 404 404 404 404 404 404 200"),
+    "web:user_detail":                                            ("person",                      "302 404 404 404 404 404 404 404 200"),
+    "web:user_set_active":                                        ("person",                      "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 302"),
+    "web:membership_remove":                                      ("membership",                  "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 302"),
+    "web:contract_import":                                        (None,                          "302 404 404 404 404 404 200 404 200"),
+    "web:contract_import_detail":                                 ("contract_import",             "302 404 404 404 404 404 404 404 404"),
+    "web:contract_import_apply":                                  ("contract_import",             "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
+    "web:campaign_list":                                          (None,                          "302 404 404 404 404 404 200 200 200"),
+    "web:campaign_create_next":                                   (None,                          "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 302"),
+    "web:campaign_detail":                                        ("year",                        "302 404 404 404 404 404 200 200 200"),
+    "web:campaign_edit":                                          ("year",                        "302 404 404 404 404 404 404 404 200"),
+    "web:domain_list":                                            (None,                          "302 404 404 404 404 404 200 200 200"),
+    "web:domain_edit":                                            ("domain",                      "302 404 404 404 404 404 404 404 200"),
+    "web:priority_list":                                          (None,                          "302 404 404 404 404 404 200 200 200"),
+    "web:priority_edit":                                          ("priority",                    "302 404 404 404 404 404 404 404 200"),
+    "web:invitation_list":                                        (None,                          "302 404 404 404 404 200 404 404 200"),
+    "web:signing_delegations":                                    (None,                          "302 404 404 404 404 200 404 404 200"),
+    "web:notification_list":                                      (None,                          "302 200 200 200 200 200 200 200 200"),
+    "web:notification_settings":                                  (None,                          "302 200 200 200 200 200 200 200 200"),
+    "web:notification_read_all":                                  (None,                          "302 405 405 405 405 405 405 405 405", "302 302 302 302 302 302 302 302 302"),
+    "web:notification_open":                                      ("notification",                "302 404 404 404 302/404 404 404 404 404"),
+    "web:invitation_create":                                      (None,                          "302 404 404 404 404 200 404 404 200"),
+    "web:invitation_revoke":                                      ("invitation",                  "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 302/404 404 404 302"),
+    "web:budget":                                                 (None,                          "302 404 404 404 200 200 200 200 200"),
+    "web:open_credits":                                           ("year",                        "302 404 404 404 404 404 404 200 200"),
+    "web:envelope_detail":                                        ("envelope",                    "302 404 404 404 200/404 200/404 200 200 200"),
+    "web:envelope_delegate":                                      ("envelope",                    "302 404 404 404 404 404 404 404 404"),
+    "web:ledger":                                                 (None,                          "302 404 404 404 200 200 200 200 200"),
+    "web:ledger_csv":                                             (None,                          "302 404 404 404 200 200 200 200 200"),
+    "web:ledger_xlsx":                                            (None,                          "302 404 404 404 200 200 200 200 200"),
+    "web:entry_reverse":                                          ("entry",                       "302 404 404 404 404 404 404 200 200"),
+    "web:project_list":                                           (None,                          "302 404 200 404 200 200 200 200 200"),
+    "web:project_csv":                                            (None,                          "302 404 200 404 200 200 200 200 200"),
+    "web:project_xlsx":                                           (None,                          "302 404 200 404 200 200 200 200 200"),
+    "web:project_create":                                         (None,                          "302 404 200 404 404 404 404 404 404"),
+    "web:project_detail":                                         ("ptai",                        "302 404 200/404 404 200/404 200/404 200 200 200"),
+    "web:project_step":                                           ("ptai_step",                   "302 404 302/404 404 404 404 404 404 404"),
+    "web:project_transition":                                     ("ptai_transition",             "302 404 404 404 200/404 404 404 404 404"),
+    "web:project_message":                                        ("ptai",                        "302 405 405 405 405 405 405 405 405", "302 404 200/404 404 200/404 200/404 200 200 200"),
+    "web:contract_list":                                          (None,                          "302 404 200 404 200 200 200 200 200"),
+    "web:contract_csv":                                           (None,                          "302 404 200 404 200 200 200 200 200"),
+    "web:contract_xlsx":                                          (None,                          "302 404 200 404 200 200 200 200 200"),
+    "web:contract_create":                                        (None,                          "302 404 200 404 404 200 200 404 404"),
+    "web:contract_detail":                                        ("ctai",                        "302 404 200/404 404 200/404 200/404 200 200 200"),
+    "web:contract_diagnosis":                                     ("ctai",                        "302 404 404 404 404 404 404 404 404"),
+    "web:contract_derogation":                                    ("ctai",                        "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
+    "web:contract_coordinator":                                   ("ctai",                        "302 404 404 404 404 404 404 404 404"),
+    "web:contract_transition":                                    ("ctai_transition",             "302 404 404 404 404 404 404 404 404"),
+    "web:programming_create":                                     ("ctai_programming",            "302 405 405 405 405 405 405 405 405", "302 404 302/404 404 404 404 404 404 404"),
+    "web:committee_create":                                       ("ctai",                        "302 404 404 404 404 404 404 404 404"),
+    "web:programming_detail":                                     ("programming",                 "302 404 200/404 404 200/404 200/404 200 200 200"),
+    "web:programming_amounts":                                    ("programming",                 "302 404 404 404 404 404 404 404 404"),
+    "web:action_create":                                          ("programming",                 "302 404 404 404 404 404 404 404 404"),
+    "web:action_edit":                                            ("action",                      "302 404 404 404 404 404 404 404 404"),
+    "web:action_remove":                                          ("action",                      "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
+    "web:action_review":                                          ("action",                      "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 302 404 404"),
+    "web:programming_transition":                                 ("programming_transition",      "302 404 404 404 404 404 404 404 404"),
+    "web:document_download":                                      ("document",                    "302 404 200/404 404 200/404 200/404 200 200 200"),
+    "web:call_list":                                              (None,                          "200 200 200 200 200 200 200 200 200"),
+    "web:call_manage":                                            (None,                          "302 404 200 404 404 404 404 404 404"),
+    "web:call_my_applications":                                   (None,                          "302 404 404 200 404 404 404 404 404"),
+    "web:call_detail":                                            ("absent",                      "404 404 404 404 404 404 404 404 404"),
+    "web:call_edit":                                              ("absent",                      "302 404 404 404 404 404 404 404 404"),
+    "web:call_publish":                                           ("absent",                      "302 404 404 404 404 404 404 404 404"),
+    "web:call_close":                                             ("absent",                      "302 404 404 404 404 404 404 404 404"),
+    "web:call_apply":                                             ("absent",                      "302 404 404 404 404 404 404 404 404"),
+    "web:call_applications":                                      ("absent",                      "302 404 404 404 404 404 404 404 404"),
+    "web:call_application":                                       ("absent",                      "302 404 404 404 404 404 404 404 404"),
+    "web:call_application_score":                                 ("absent",                      "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
+    "web:call_application_decide":                                ("absent_decision",             "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
+    "web:call_application_to_action":                             ("absent",                      "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
+    "web:call_create":                                            ("absent_call",                 "302 404 404 404 404 404 404 404 404"),
+    "web:call_operator_register":                                 (None,                          "200 302 302 302 302 302 302 302 302"),
+    "web:contract_document_download":                             ("contract_document",           "302 404 200/404 404 200/404 200/404 200 200 200"),
+    "web:contract_document_upload":                               ("ctai",                        "302 404 404 404 404 404 404 404 404"),
+    "web:contract_letter":                                        ("ctai",                        "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
+    "web:contract_text":                                          ("ctai",                        "302 404 404 404 404 404 404 404 404"),
+    "web:contract_text_pdf":                                      ("ctai",                        "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
+    "web:contract_message":                                       ("ctai",                        "302 404 200/404 404 404 200/404 200 404 404"),
+    "web:contract_amendment":                                     ("absent_amendment",            "302 404 404 404 404 404 404 404 404"),
+    "web:contract_amendment_transition":                          ("absent_amendment_transition", "302 404 404 404 404 404 404 404 404"),
+    "web:contract_amendment_pdf":                                 ("absent_amendment",            "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
+    "web:contract_amendment_scan":                                ("absent_amendment",            "302 404 404 404 404 404 404 404 404"),
+    "admin:index":                                                (None,                          "302 302 302 302 302 302 302 302 200"),
+}
+API: dict[str, tuple[str | None, str]] = {
+    # endpoint                                                    objects                         anon norole agent operator instr. prefect diair ministry admin
+    "GET /api/v1/authorities/":                                   (None,                          "401 200 200 200 200 200 200 200 200"),
+    "GET /api/v1/calls/":                                         (None,                          "401 200 200 200 200 200 200 200 200"),
+    "GET /api/v1/calls/{id}/":                                    ("absent",                      "401 404 404 404 404 404 404 404 404"),
+    "GET /api/v1/campaigns/":                                     (None,                          "401 403 403 403 403 403 200 200 200"),
+    "GET /api/v1/campaigns/{year}/":                              ("year",                        "401 403 403 403 403 403 200 200 200"),
+    "GET /api/v1/ctai/":                                          (None,                          "401 200 200 200 200 200 200 200 200"),
+    "POST /api/v1/ctai/":                                         (None,                          "401 400 400 400 400 400 400 400 400"),
+    "GET /api/v1/ctai/{id}/":                                     ("ctai",                        "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "PUT /api/v1/ctai/{id}/coordinator/":                         ("ctai",                        "401 404 400/404 404 403/404 400/404 403 403 403"),
+    "PATCH /api/v1/ctai/{id}/diagnosis/":                         ("ctai",                        "401 404 400/404 404 403/404 400/404 400 403 403"),
+    "GET /api/v1/ctai/{id}/programmings/":                        ("ctai",                        "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "POST /api/v1/ctai/{id}/programmings/":                       ("ctai",                        "401 404 400/404 404 400/404 400/404 400 400 400"),
+    "GET /api/v1/ctai/{id}/transitions/":                         ("ctai",                        "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "POST /api/v1/ctai/{id}/transitions/{name}/":                 ("ctai_transition",             "401 404 409/404 404 409/404 409/404 409 409 409"),
+    "GET /api/v1/departements/":                                  (None,                          "401 200 200 200 200 200 200 200 200"),
+    "GET /api/v1/departements/{code}/":                           ("department",                  "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "GET /api/v1/envelopes/":                                     (None,                          "401 200 200 200 200 200 200 200 200"),
+    "GET /api/v1/envelopes/{id}/":                                ("envelope",                    "401 404 404 404 200/404 200/404 200 200 200"),
+    "GET /api/v1/me/":                                            (None,                          "401 200 200 200 200 200 200 200 200"),
+    "GET /api/v1/priorities/":                                    (None,                          "401 200 200 200 200 200 200 200 200"),
+    "GET /api/v1/priorities/{code}/":                             ("priority",                    "401 200 200 200 200 200 200 200 200"),
+    "GET /api/v1/programmings/{id}/":                             ("programming",                 "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "PATCH /api/v1/programmings/{id}/":                           ("programming",                 "401 404 400/404 404 403/404 403/404 403 403 403"),
+    "POST /api/v1/programmings/{id}/actions/":                    ("programming",                 "401 404 400/404 404 400/404 400/404 400 400 400"),
+    "PATCH /api/v1/programmings/{id}/actions/{action_id}/":       ("action",                      "401 404 400/404 404 403/404 403/404 403 403 403"),
+    "DELETE /api/v1/programmings/{id}/actions/{action_id}/":      ("action",                      "401 404 400/404 404 403/404 403/404 403 403 403"),
+    "POST /api/v1/programmings/{id}/actions/{action_id}/review/": ("action",                      "401 404 400/404 404 400/404 400/404 400 400 400"),
+    "GET /api/v1/programmings/{id}/transitions/":                 ("programming",                 "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "POST /api/v1/programmings/{id}/transitions/{name}/":         ("programming_transition",      "401 404 409/404 404 409/404 409/404 409 409 409"),
+    "GET /api/v1/ptai/":                                          (None,                          "401 200 200 200 200 200 200 200 200"),
+    "POST /api/v1/ptai/":                                         (None,                          "401 400 400 400 400 400 400 400 400"),
+    "GET /api/v1/ptai/{id}/":                                     ("ptai",                        "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "PATCH /api/v1/ptai/{id}/":                                   ("ptai",                        "401 404 400/404 404 403/404 403/404 403 403 403"),
+    "GET /api/v1/ptai/{id}/transitions/":                         ("ptai",                        "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "POST /api/v1/ptai/{id}/transitions/{name}/":                 ("ptai_transition",             "401 404 409/404 404 200/404 409/404 409 409 409"),
+}
+# fmt: on
