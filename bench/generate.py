@@ -716,7 +716,10 @@ class Generator:
         states = {"submitted": "Remis", "accepted": "Accepté", "completion_requested": "À compléter"}
         for kind, pk, year, dept, authority, title, budget, agent in self.reported:
             if kind == "ptai":
-                dues = {"interim": date(year, 3, 1) + timedelta(days=152), "final": date(year + 1, 3, 31)}
+                dues = {
+                    "interim": date(year, 3, 1) + timedelta(days=152),
+                    "final": date(year, 12, 31) + timedelta(days=90),
+                }
             else:
                 dues = {"interim": date(year, 7, 31), "final": date(year + 1, 3, 31)}
             by_year_dept[(year, dept)].append((kind, pk, title))
