@@ -32,6 +32,8 @@ LAST_YEAR = 2030
 YEARS = range(FIRST_YEAR, LAST_YEAR + 1)
 PASSWORD = "bench-password-2026"
 CENT = Decimal("0.01")
+# The data's present: reports due before it are mostly handed in, later ones mostly expected.
+PRESENT = date(LAST_YEAR, 10, 1)
 
 
 def _money(value: float) -> Decimal:
@@ -440,6 +442,8 @@ class Generator:
                     rules=rules[year], final=final, closed_at=when if final is not None else None,
                 )  # fmt: skip
             projects.append(row)
+            if state in FUNDED:  # owes its reports (steering.schedule: interim halfway, final 90 days after)
+                self.reported.append(("ptai", pk, year, dept, lead, title, granted or Decimal(0), agent))
             events.append((created, agent, "projects.draft_created", project_ct, pk, {"titre": title}))
             events.append((created + timedelta(hours=1), agent, "projects.budget_updated", project_ct, pk, {}))
             chosen = {self.housing} if year >= 2022 or rng.random() < 0.5 else set()
@@ -543,6 +547,7 @@ class Generator:
             )  # fmt: skip
             if not signed:
                 continue
+            self.signed.append((pk, dept, year))
             last = LAST_YEAR if state == "signed" else (effective_to.year if effective_to else year)
             for p_year in range(year, last + 1):
                 age = LAST_YEAR - p_year
@@ -558,6 +563,7 @@ class Generator:
                 complement = Decimal(0)
                 p_created = _at(date(p_year, 1, 10), rng)
                 reviewed = p_state in ("approved", "committed", "closed")
+                owed: list[tuple[Any, ...]] = []
                 for a in range(count):
                     budget = _money(rng.uniform(8_000, 60_000))
                     amount = _money(float(budget) * rng.uniform(0.3, 0.9))
@@ -581,6 +587,10 @@ class Generator:
                          "reviewed_by_id": diair if reviewed else None,
                          "reviewed_at": p_created + timedelta(days=20) if reviewed else None, "created_at": p_created}
                     )  # fmt: skip
+                    if reviewed:
+                        owed.append(
+                            ("action", apk, p_year, dept, authority, actions[-1]["title"], amount, agent or prefect)
+                        )
                     chosen = {self.housing} if a == 0 else {rng.choice(self.domains)[0]}
                     action_domains.extend({"action_id": apk, "domain_id": d} for d in chosen)
                 row: dict[str, Any] = {
@@ -629,6 +639,8 @@ class Generator:
                     if row.get("base_commitment_id") is None:
                         row["state"] = "approved"  # a committed programming always holds a socle
                 programmings.append(row)
+                if row["state"] in ("committed", "closed"):
+                    self.reported.extend(owed)
                 if p_year >= LAST_YEAR - 1 and rng.random() < 0.4:
                     cpk = self.w.next_id(Call)
                     published = p_year == LAST_YEAR
@@ -674,6 +686,178 @@ class Generator:
         self.w.copy(User, users)
         self.w.copy(Membership, memberships)
 
+    # --- Steering: reports with their indicators, committees, evaluations, local contacts -------------
+
+    def steering(self) -> None:
+        """The reports each funded PTAI and each accepted CTAI action owe (steering.schedule's dates),
+        in the state the data's present (`PRESENT`, autumn of the last year) gives them, with the
+        values of the campaign's indicator set; their transitions and audit events; a departmental
+        committee a year per département and two national ones, with the files examined and decisions;
+        evaluations of closed actions; the local contacts of every département."""
+        from contracts.models import Action
+        from projects.models import Project
+        from public.models import Referent
+        from reporting.models import Report, ReportTransition
+        from reporting.services import indicators_for
+        from steering.models import Committee, Decision, Evaluation
+
+        rng = self.rng
+        sets = {
+            year: [{"code": i.code, "label": i.label, "group": i.group} for i in indicators_for(campaign)]
+            for year, campaign in self.campaigns.items()
+        }
+        ct = {"ptai": self.ct[Project], "action": ContentType.objects.get_for_model(Action).pk}
+        diair = self.user_of[("diair", 0)]
+        reports: list[dict[str, Any]] = []
+        transitions: list[dict[str, Any]] = []
+        by_year_dept: dict[tuple[int, int], list[tuple[str, int, str]]] = defaultdict(list)
+        closed: list[tuple[str, int, int, int, str]] = []
+        labels = {"interim": "Bilan intermédiaire", "final": "Bilan final"}
+        states = {"submitted": "Remis", "accepted": "Accepté", "completion_requested": "À compléter"}
+        for kind, pk, year, dept, authority, title, budget, agent in self.reported:
+            if kind == "ptai":
+                dues = {
+                    "interim": date(year, 3, 1) + timedelta(days=152),
+                    "final": date(year, 12, 31) + timedelta(days=90),
+                }
+            else:
+                dues = {"interim": date(year, 7, 31), "final": date(year + 1, 3, 31)}
+            by_year_dept[(year, dept)].append((kind, pk, title))
+            if dues["final"] < PRESENT and rng.random() < 0.1:
+                closed.append((kind, pk, dept, authority, title))
+            instructor = self.user_of[("instructor", dept)]
+            for period, due in dues.items():
+                report_pk = self.w.next_id(Report)
+                created = datetime(year, 2, 1, 9, tzinfo=UTC)
+                if due < PRESENT:
+                    roll = rng.random()
+                    state = "accepted" if roll < 0.85 else "submitted" if roll < 0.9 else "completion_requested" if roll < 0.93 else "expected"  # fmt: skip
+                else:
+                    state = "submitted" if rng.random() < 0.15 else "expected"
+                row: dict[str, Any] = {
+                    "id": report_pk, "target_type_id": ct[kind], "target_id": pk, "target_kind": kind,
+                    "title": title[:200], "campaign_id": self.campaigns[year].pk, "department_id": dept,
+                    "authority_id": authority, "period": period, "due_on": due, "state": state,
+                    "state_changed_at": created, "indicator_set": sets[year], "values": {}, "budget": budget,
+                    "created_at": created,
+                }  # fmt: skip
+                if state != "expected":
+                    people = rng.randint(5, 150)
+                    bpi = rng.randint(0, people)
+                    women = rng.randint(0, people)
+                    young = rng.randint(0, people // 3)
+                    row["values"] = {
+                        "bpi_reached": bpi, "newcomers_reached": people - bpi, "women": women, "men": people - women,
+                        "age_under_18": young, "age_18_25": people // 3 - young, "age_26_45": people // 3,
+                        "age_46_plus": people - 2 * (people // 3), "hours": people * rng.randint(10, 60),
+                        "exits_housing": rng.randint(0, people // 4), "exits_employment": rng.randint(0, people // 4),
+                        "language_progress": rng.randint(0, people // 2),
+                    }  # fmt: skip
+                    row["narrative"] = f"Bilan {labels[period].lower()} : {people} personnes accompagnées."
+                    row["spent_amount"] = (budget * Decimal(rng.randint(60, 100)) / 100).quantize(CENT)
+                    submitted = _at(due - timedelta(days=rng.randint(0, 20)), rng)
+                    row.update(submitted_by_id=agent, submitted_at=submitted, state_changed_at=submitted)
+                    steps = [("submit", "expected", "submitted", agent, submitted)]
+                    if state in ("accepted", "completion_requested"):
+                        reviewed = submitted + timedelta(days=rng.randint(5, 40))
+                        row.update(reviewed_by_id=instructor, reviewed_at=reviewed, state_changed_at=reviewed)
+                        name = "accept" if state == "accepted" else "request_completion"
+                        steps.append((name, "submitted", state, instructor, reviewed))
+                        if name == "request_completion":
+                            row["review_reason"] = "Précisez les sorties vers le logement."
+                    for name, source, target, actor, when in steps:
+                        transitions.append(
+                            {"id": self.w.next_id(ReportTransition), "report_id": report_pk, "transition": name,
+                             "actor_id": actor, "reason": row.get("review_reason", "") if name == "request_completion" else "",
+                             "created_at": when, "source": source, "target": target}
+                        )  # fmt: skip
+                        self.events.append(
+                            (
+                                when,
+                                actor,
+                                f"reporting.{name}",
+                                ct[kind],
+                                pk,
+                                {"bilan": labels[period], "vers": states[target]},
+                            )
+                        )
+                reports.append(row)
+        self.w.copy(Report, reports)
+        self.w.copy(ReportTransition, transitions)
+        del reports, transitions
+
+        committees: list[dict[str, Any]] = []
+        decisions: list[dict[str, Any]] = []
+        links: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        signed_by_dept: dict[int, list[int]] = defaultdict(list)
+        for pk, dept, _year in self.signed:
+            signed_by_dept[dept].append(pk)
+
+        def committee(year: int, dept: int | None, files: list[tuple[str, int, str]], organiser: int) -> None:
+            pk = self.w.next_id(Committee)
+            held = date(year, 11, 15) if dept else date(year, rng.choice((6, 12)), 10)
+            where = "national" if dept is None else "department"
+            committees.append(
+                {"id": pk, "level": where, "department_id": dept, "held_on": held,
+                 "title": f"Comité de pilotage {year}", "agenda": "Bilans de l'année, programmations à venir.",
+                 "minutes": "Relevé de décisions joint." if held < PRESENT else "", "organised_by_id": organiser,
+                 "created_at": _at(held, rng)}
+            )  # fmt: skip
+            participants = {organiser, diair} if dept is None else {organiser, self.user_of[("prefect", dept)]}
+            links["participants"].extend({"committee_id": pk, "user_id": u} for u in sorted(participants))
+            examined = rng.sample(files, min(len(files), 30))
+            for kind, fpk, _title in examined:
+                key = "projects" if kind == "ptai" else "actions"
+                links[key].append({"committee_id": pk, f"{'project' if kind == 'ptai' else 'action'}_id": fpk})
+            if dept is not None:
+                links["contracts"].extend(
+                    {"committee_id": pk, "contract_id": c} for c in signed_by_dept.get(dept, [])[:5]
+                )
+            for kind, fpk, title in examined[:4]:
+                decisions.append(
+                    {"id": self.w.next_id(Decision), "committee_id": pk, "target_type_id": ct[kind], "target_id": fpk,
+                     "text": f"Poursuivre « {title[:60]} » l'an prochain.", "due_on": date(year + 1, 6, 30),
+                     "created_by_id": organiser, "created_at": _at(held, rng)}
+                )  # fmt: skip
+
+        for year in self.campaigns:
+            national = [f for (y, _d), files in by_year_dept.items() if y == year for f in files[:3]]
+            for _ in range(2):
+                committee(year, None, national, diair)
+            for dept, _code in self.departments:
+                committee(year, dept, by_year_dept.get((year, dept), []), self.user_of[("instructor", dept)])
+        self.w.copy(Committee, committees)
+        for key in ("participants", "projects", "contracts", "actions"):
+            through = getattr(Committee, key).through
+            self.w.copy(through, ({"id": self.w.next_id(through), **r} for r in links[key]))
+        self.w.copy(Decision, decisions)
+
+        evaluations = []
+        for kind, pk, dept, authority, title in closed[: max(20, round(3_000 * self.scale))]:
+            done = rng.random() < 0.7
+            evaluations.append(
+                {"id": self.w.next_id(Evaluation), "target_type_id": ct[kind], "target_id": pk, "title": title[:200],
+                 "department_id": dept, "authority_id": authority, "evaluator": "Cabinet d'évaluation",
+                 "questions": "Les personnes accompagnées ont-elles trouvé un logement ?",
+                 "method": "Entretiens et suivi de cohorte.", "findings": "Résultats conformes." if done else "",
+                 "summary": "Action utile, à poursuivre." if done else "",
+                 "completed_on": PRESENT - timedelta(days=rng.randint(0, 900)) if done else None,
+                 "created_by_id": diair, "created_at": datetime(PRESENT.year, 1, 10, 9, tzinfo=UTC)}
+            )  # fmt: skip
+        self.w.copy(Evaluation, evaluations)
+
+        referents = []
+        for dept, code in self.departments:
+            for n, (service, role) in enumerate(
+                (("Préfecture", "Référent intégration"), ("DDETS", "Chargée de mission"))
+            ):
+                referents.append(
+                    {"id": self.w.next_id(Referent), "department_id": dept, "service": f"{service} ({code})",
+                     "role": role, "email": f"integration.{code.lower()}.{n}@bench.example", "phone": "01 02 03 04 05",
+                     "position": n, "updated_at": datetime(PRESENT.year, 1, 2, 9, tzinfo=UTC)}
+                )  # fmt: skip
+        self.w.copy(Referent, referents)
+
     def ledger(self) -> None:
         from finance.enums import EntryKind
         from finance.models import Commitment, LedgerEntry
@@ -709,7 +893,9 @@ class Generator:
     def run(self) -> Counts:
         self.ensure_campaigns()
         self._load()
-        steps = (self.users, self.envelopes, self.projects, self.contracts, self.ledger, self.audit)
+        self.reported: list[tuple[Any, ...]] = []  # (kind, pk, year, dept, authority, title, amount, agent)
+        self.signed: list[tuple[int, int, int]] = []  # (contract, dept, signature year)
+        steps = (self.users, self.envelopes, self.projects, self.contracts, self.steering, self.ledger, self.audit)
         # One transaction: the foreign keys (deferred) are checked once every table is written.
         with transaction.atomic():
             for step in steps:
@@ -720,4 +906,10 @@ class Generator:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # every deferred foreign key, checked now
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # and deferred again, as Django declares them
         self.w.reset_sequences()
+        started = datetime.now(tz=UTC)
+        from public.services import publish
+
+        result = publish()  # the public catalogue and the open-data files, by the site's own service
+        self.counts.add("public_catalogueentry", result.catalogue)
+        self.log(f"  publish: {(datetime.now(tz=UTC) - started).total_seconds():.1f} s")
         return self.counts

@@ -160,6 +160,41 @@ def _deep(path: str) -> Callable[[], str]:
     return resolve
 
 
+def _departmental_committee() -> str:
+    from steering.models import Committee
+
+    pk = (
+        Committee.objects.filter(level="department", department__code="38")
+        .order_by("-held_on", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return f"/comites/{pk}/"
+
+
+def _authority_with_most_awards() -> str:
+    """The public page of the collectivité with the most funded actions in the catalogue."""
+    from django.db.models import Count
+
+    from public.models import CatalogueEntry
+
+    pk = (
+        CatalogueEntry.objects.values("authority_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "authority_id")
+        .values_list("authority_id", flat=True)
+        .first()
+    )
+    return f"/territoires/{pk}/"
+
+
+def _deep_reports() -> str:
+    """The middle page of the national list of reports."""
+    from reporting.models import Report
+
+    return f"/bilans/?page={max(1, Report.objects.count() // 100)}"
+
+
 # --- The registry -----------------------------------------------------------------------------------
 
 register("accueil public", None, "/", naked="home")
@@ -186,6 +221,28 @@ register("API PTAI, Ministère", "ministere", "/api/v1/ptai/", naked="ptai_list"
 register("API PTAI, Ministère, page 500", "ministere", _deep("/api/v1/ptai/"))
 register("API PTAI, instructeur 38", "instructeur.38", "/api/v1/ptai/")
 register("API CTAI, Diair", "diair", "/api/v1/ctai/")
+# Steering (pilotage): dashboards by scope, the map, reports, committees, evaluations.
+register("pilotage, Diair", "diair", "/pilotage/")
+register("pilotage, Ministère", "ministere", "/pilotage/")
+register("pilotage, Diair, département du Rhône", "diair", "/pilotage/?departement=69")
+register("pilotage, instructeur 38", "instructeur.38", "/pilotage/")
+register("pilotage, carte des montants engagés, Ministère", "ministere", "/pilotage/?carte=engages")
+register("bilans, Diair", "diair", "/bilans/")
+register("bilans, Diair, page 500", "diair", _deep_reports)
+register("bilans en retard, instructeur 38", "instructeur.38", "/bilans/?retard=1")
+register("comités, Diair", "diair", "/comites/")
+register("comité départemental de l'Isère, instructeur 38", "instructeur.38", _departmental_committee)
+register("évaluations, Diair", "diair", "/evaluations/")
+# The public side (no log-in).
+register("carte des territoires (public)", None, "/territoires/")
+register("catalogue des actions financées (public)", None, "/actions-financees/")
+register("catalogue, recherche « logement » (public)", None, "/actions-financees/?q=logements")
+register("page d'une collectivité (public)", None, _authority_with_most_awards)
+register("contacts locaux (public)", None, "/contacts/?q=Grenoble")
+register("données ouvertes (public)", None, "/donnees-ouvertes/")
+register("fichier SCDL des subventions (public)", None, "/opendata/subventions.csv", export=True)
+register("fichier 360Giving (public)", None, "/opendata/360giving.json", export=True)
+register("export CSV du pilotage, Ministère", "ministere", "/pilotage/export.csv", export=True)
 register("export CSV des PTAI, Ministère", "ministere", "/ptai/export.csv", export=True)
 register("export CSV des écritures, Ministère", "ministere", "/budget/ecritures/export.csv", export=True)
 register("export CSV des CTAI, Diair", "diair", "/ctai/export.csv", export=True)

@@ -317,7 +317,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--requests", type=int, default=30, help="requests per page at 1 client (twice that at 10)")
     parser.add_argument("--reuse", action="store_true", help="keep databases already generated")
-    parser.add_argument("--only", default="", help="measure only the pages whose name contains this")
+    parser.add_argument("--only", default="", help="measure only the pages whose name contains this (several: a|b)")
     parser.add_argument("command", nargs="?", default="all", choices=["all", "prepare", "queries"])
     args = parser.parse_args()
 
@@ -357,7 +357,7 @@ def main() -> None:
     exports: dict[str, Any] = {}
     try:
         for page in PAGES:
-            if args.only and args.only not in page.name:
+            if args.only and not any(part in page.name for part in args.only.split("|")):
                 continue
             path = counted[page.name]["path"]
             if "error" in counted[page.name]:

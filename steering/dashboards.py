@@ -14,9 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.enums import Role
@@ -30,7 +32,7 @@ from projects.enums import ProjectState
 from projects.models import Project
 from referential.models import Department, scope_of
 from reporting.enums import Period, ReportState
-from reporting.models import Report, ReportQuerySet
+from reporting.models import CORE_INDICATORS, Report, ReportQuerySet
 from steering.models import Evaluation
 from steering.schedule import REPORTED_PROGRAMMING_STATES, REPORTED_PROJECT_STATES
 
@@ -227,12 +229,14 @@ def beneficiaries(scope: Scope) -> Beneficiaries:
     actions = scope.actions.filter(
         programming__state__in=REPORTED_PROGRAMMING_STATES, review=ActionReview.ACCEPTED
     ).aggregate(bpi=Sum("planned_bpi"), others=Sum("planned_newcomers"))
-    reached = {"bpi_reached": 0, "newcomers_reached": 0}
-    for values in scope.reports.filter(period=Period.FINAL, state=ReportState.ACCEPTED).values_list(
-        "values", flat=True
-    ):
-        for code in reached:
-            reached[code] += int(values.get(code) or 0)
+    # Summed by the database from the reports' values (a Python loop over every accepted report
+    # read 100 000 JSON documents for the national dashboard at scale).
+    reached = {
+        code: total or 0
+        for code, total in scope.reports.filter(period=Period.FINAL, state=ReportState.ACCEPTED)
+        .aggregate(**{code: Sum(Cast(KeyTextTransform(code, "values"), IntegerField())) for code in CORE_INDICATORS})
+        .items()
+    }
     return Beneficiaries(
         planned_bpi=(projects["bpi"] or 0) + (actions["bpi"] or 0),
         planned_newcomers=(projects["others"] or 0) + (actions["others"] or 0),
@@ -291,27 +295,50 @@ def map_values(scope: Scope, metric: str) -> dict[str, Decimal | int]:
         return {code: amount for code, amount in committed.items() if amount}
     if metric == "territoires":
         engaged: dict[str, set[int]] = defaultdict(set)
-        contracts = scope.contracts.exclude(state__in=ENGAGED_CONTRACT_EXCLUDED).values_list(
-            "department__code", "authority_id"
+        # Distinct pairs from the database: not one row per file (30 000 funded PTAI at scale).
+        contracts = (
+            scope.contracts.exclude(state__in=ENGAGED_CONTRACT_EXCLUDED)
+            .order_by()
+            .values_list("department__code", "authority_id")
+            .distinct()
         )
-        projects = scope.projects.filter(state__in=REPORTED_PROJECT_STATES).values_list(
-            "department__code", "lead_authority_id"
+        projects = (
+            scope.projects.filter(state__in=REPORTED_PROJECT_STATES)
+            .order_by()
+            .values_list("department__code", "lead_authority_id")
+            .distinct()
         )
         for code, authority_id in [*contracts, *projects]:
             engaged[code].add(authority_id)
         return {code: len(ids) for code, ids in engaged.items()}
     if metric == "beneficiaires":
-        reached: dict[str, int] = defaultdict(int)
-        for code, values in scope.reports.filter(period=Period.FINAL, state=ReportState.ACCEPTED).values_list(
-            "department__code", "values"
-        ):
-            reached[code] += int(values.get("bpi_reached") or 0) + int(values.get("newcomers_reached") or 0)
+        sums = {code: Sum(Cast(KeyTextTransform(code, "values"), IntegerField())) for code in CORE_INDICATORS}
+        per_department = cast(
+            "Iterable[dict[str, Any]]",
+            scope.reports.filter(period=Period.FINAL, state=ReportState.ACCEPTED)
+            .order_by()
+            .values("department__code")
+            .annotate(**sums),
+        )
+        reached: dict[str, int] = {
+            row["department__code"]: sum(int(row[code] or 0) for code in CORE_INDICATORS) for row in per_department
+        }
         return {code: n for code, n in reached.items() if n}
     raise ValueError(metric)
 
 
 def engaged_territories(scope: Scope) -> int:
     """Collectivités engaged in scope (each counted once, whatever the number of its files)."""
-    contracts = set(scope.contracts.exclude(state__in=ENGAGED_CONTRACT_EXCLUDED).values_list("authority_id", flat=True))
-    projects = set(scope.projects.filter(state__in=REPORTED_PROJECT_STATES).values_list("lead_authority_id", flat=True))
+    contracts = set(
+        scope.contracts.exclude(state__in=ENGAGED_CONTRACT_EXCLUDED)
+        .order_by()
+        .values_list("authority_id", flat=True)
+        .distinct()
+    )
+    projects = set(
+        scope.projects.filter(state__in=REPORTED_PROJECT_STATES)
+        .order_by()
+        .values_list("lead_authority_id", flat=True)
+        .distinct()
+    )
     return len(contracts | projects)

@@ -78,3 +78,25 @@ def test_every_registered_page_answers_its_user_on_the_generated_data(generated:
                 clients[page.user].force_login(User.objects.get(email=USERS[page.user]()))
         response = clients[page.user].get(page.resolve())
         assert response.status_code == 200, page.name
+
+
+def test_the_steering_data_is_what_the_schedule_owes(generated: Generator) -> None:
+    """Every funded PTAI and accepted CTAI action has its reports (the daily job would create none),
+    handed-in reports carry the core indicators, and committees, evaluations and the public
+    catalogue exist (issue 16: the steering data at scale)."""
+    from public.models import CatalogueEntry
+    from reporting.models import CORE_INDICATORS, Report
+    from steering.models import Committee, Decision, Evaluation
+    from steering.schedule import ensure_reports
+
+    assert Report.objects.count() > 0
+    assert ensure_reports() == 0
+    accepted = Report.objects.filter(state="accepted")
+    assert accepted.exists()
+    assert all(set(CORE_INDICATORS) <= set(values) for values in accepted.values_list("values", flat=True))
+    assert Report.objects.filter(state="expected").exists()
+    assert Committee.objects.filter(level="national").exists()
+    assert Committee.objects.filter(level="department").exists()
+    assert Decision.objects.exists()
+    assert Evaluation.objects.exists()
+    assert CatalogueEntry.objects.exists()

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
+from accounts.models import User
 from audit.models import Event
 from core.formats import format_euros
 from finance import permissions, services
@@ -469,22 +470,28 @@ EXPORT_HEADER = (
 
 
 def _export_rows(entries: QuerySet[LedgerEntry]) -> Iterator[Sequence[Cell]]:
+    """Plain tuples from the database (no model per row): the envelopes (a few thousand whatever
+    the ledger's size) and the authors are read once, then each entry is a row of values."""
     kinds = dict(EntryKind.choices)
     levels = dict(EnvelopeLevel.choices)
-    for entry in entries.select_related(*LEDGER_RELATED).order_by("created_at", "pk").iterator(EXPORT_CHUNK):
-        envelope = entry.envelope
+    envelopes = {
+        e.pk: (e.campaign.year, e.budget_line.code, levels[e.level], e.scope_label)
+        for e in Envelope.objects.select_related("campaign", "budget_line", "department", "region")
+    }
+    emails = dict(User.objects.filter(pk__in=entries.order_by().values("created_by_id")).values_list("pk", "email"))
+    rows = entries.order_by("created_at", "pk").values_list(
+        "pk", "created_at", "envelope_id", "kind", "amount", "reverses_id", "reason", "created_by_id"
+    )
+    for pk, created_at, envelope_id, kind, amount, reverses_id, reason, author in rows.iterator(EXPORT_CHUNK):
         yield (
-            entry.pk,
-            entry.created_at,
-            envelope.campaign.year,
-            envelope.budget_line.code,
-            levels[envelope.level],
-            envelope.scope_label,
-            kinds[entry.kind],
-            entry.amount,
-            entry.reverses_id,
-            entry.reason,
-            entry.created_by.email if entry.created_by else "",
+            pk,
+            created_at,
+            *envelopes[envelope_id],
+            kinds[kind],
+            amount,
+            reverses_id,
+            reason,
+            emails.get(author, ""),
         )
 
 

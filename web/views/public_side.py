@@ -124,7 +124,7 @@ def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contracts = _signed_contracts().filter(authority=authority).order_by("signed_on")
     entries = list(
         CatalogueEntry.objects.filter(authority=authority)
-        .select_related("department")
+        .select_related("authority", "department")
         .prefetch_related("domains")
         .order_by("-campaign_year", "kind", "title")
     )
