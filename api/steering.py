@@ -343,7 +343,7 @@ class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
     departement = serializers.CharField(source="department.code", help_text="Code INSEE du département.")
     authority = serializers.CharField(source="authority.code", help_text="Code de la collectivité.")
     contract: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="Le CTAI de l'action (id), s'il y a lieu."
+        read_only=True, allow_null=True, help_text="Le CTAI de l'action (id), s'il y a lieu ; null pour un PTAI."
     )
     committee: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True, help_text="Le comité qui l'a retenue (id)."

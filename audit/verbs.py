@@ -5,6 +5,8 @@ VERB_LABELS: dict[str, str] = {
     "referential.operator_created": "Opérateur enregistré",
     "referential.authority_updated": "Collectivité mise à jour par l'import du référentiel",
     "accounts.invitation_sent": "Invitation envoyée",
+    "accounts.api_token_created": "Jeton d'accès à l'API créé",
+    "accounts.api_token_revoked": "Jeton d'accès à l'API révoqué",
     "accounts.invitation_accepted": "Invitation acceptée",
     "accounts.invitation_revoked": "Invitation annulée",
     "accounts.membership_added": "Rôle attribué",

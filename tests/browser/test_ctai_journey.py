@@ -339,7 +339,7 @@ def test_f10_f24_f41_f43_metropole_from_first_contact_to_committed_programming(m
                 "Préfet signataire": "Anne Vidal",
                 "Délégué interministériel signataire": "Le délégué interministériel à l'accueil et à "
                 "l'intégration des réfugiés",
-                "Coordinateur dédié (facultatif) : nom": "Romain Chabrier",
+                "Coordinateur dédié : nom": "Romain Chabrier",
                 "Coordinateur : fonction": "Chargé de mission accueil et intégration des réfugiés",
                 "Coordinateur : contact": "coordination-ctai@clermontmetropole.example",
             }
@@ -511,7 +511,7 @@ def test_f16_f24_ctair_widened_into_a_ctai(make_visitor: Any) -> None:
                 "Préfet signataire": "Sylvie Le Corre",
                 "Délégué interministériel signataire": "Le délégué interministériel à l'accueil et à "
                 "l'intégration des réfugiés",
-                "Coordinateur dédié (facultatif) : nom": "Gaëlle Morvan",
+                "Coordinateur dédié : nom": "Gaëlle Morvan",
                 "Coordinateur : fonction": "Chargée de mission accueil et intégration des réfugiés",
                 "Coordinateur : contact": "coordination-ctai@rennesmetropole.example",
             }

@@ -22,6 +22,9 @@ from pypdf import PdfReader
 from accounts.enums import Role
 from accounts.models import User
 from demo.accounts import DEMO_ACCOUNTS
+from projects.documents import generate_decision_documents, generate_refusal_letter
+from projects.enums import ProjectState
+from projects.models import Project
 from steering.models import Committee
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +60,34 @@ def test_a_committee_s_agenda_and_decisions(db_access: dict[str, Any], kind: str
     text = look_at(f"comite-{kind}", response.content)
     assert "RÉPUBLIQUE FRANÇAISE" in text
     assert str(committee.held_on.year) in text
+
+
+# Issue 10, « Documents »: the PTAI's letters as the demo's files would carry them. (The demo seed of these
+# tests is never committed, so the letters its transitions enqueue after their commit are made here.)
+PREFECT = re.compile(r"(La préfète|Le préfet) (de|du|des|d')")
+
+
+def _prefect_of(project: Project) -> User:
+    return User.objects.filter(
+        memberships__role=Role.PREFECT, memberships__department=project.department, is_active=True
+    ).first() or User.objects.get(email=next(a for a in DEMO_ACCOUNTS if a.role == Role.PREFECT).address)
+
+
+@pytest.mark.parametrize("state", [ProjectState.FUNDED, ProjectState.PREFECT_REFUSED])
+def test_the_ptai_letters_carry_the_authority_block(db_access: dict[str, Any], state: str) -> None:
+    project = Project.objects.filter(state=state).order_by("pk").first()
+    assert project is not None, f"the demo has no PTAI « {state} »"
+    prefect = _prefect_of(project)
+    if state == ProjectState.FUNDED:
+        documents = generate_decision_documents(project, prefect)
+    else:
+        documents = [generate_refusal_letter(project, prefect)]
+    for document in documents:
+        with document.file.open("rb") as handle:
+            text = look_at(document.kind, handle.read())
+        assert "RÉPUBLIQUE FRANÇAISE" in text
+        assert "Liberté Égalité Fraternité" in text
+        assert DATE.search(text), f"no place and date in « {document.kind} »: {text[:300]}"
+        assert PREFECT.search(text), f"no signatory in « {document.kind} »: {text[-400:]}"
+        for raw in ("None", "False", "True", "{{", "}}"):
+            assert raw not in text.split(), f"« {raw} » printed in « {document.kind} »"

@@ -110,7 +110,8 @@ PAGES = [
     Page("the invitation link", lambda t: reverse("invitation_accept", args=[t.token]), everyone()),
     Page("the dashboard", url("web:dashboard"), logged_in()),
     Page("the collectivite search", url("web:authority_search", query="?q=Grenoble"), logged_in()),
-    Page("the picker", url("web:authority_picker", query="?field=authority&authority=Grenoble"), logged_in()),
+    # The picker is open to visitors: the account request's form uses it.
+    Page("the picker", url("web:authority_picker", query="?field=authority&authority=Grenoble"), everyone()),
     Page("the departement list", url("web:department_list"), logged_in()),
     Page("the Isere page", url("web:department_detail", "38"), territory("agent_grenoble", *ISERE_STATE)),
     Page("the Rhone page", url("web:department_detail", "69"), territory("agent_lyon", *RHONE_STATE)),
