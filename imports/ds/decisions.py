@@ -1,12 +1,21 @@
 """Decisions taken here, written back to Démarches Simplifiées when the démarche asks for it.
 
-When a PTAI that came from a dossier is validated by the Ministère (`ministry_approve`) or refused
-(`prefect_refuse`, `ministry_refuse`), and its démarche has `write_back`, the task
+When a PTAI that came from a dossier is granted — its credits committed by the préfet (`commit`: the
+décision attributive signed, the advance paid) — or refused (`prefect_refuse`, `ministry_refuse`), and
+its démarche has `write_back`, the task
 `imports.tasks.write_back_decision` (enqueued after the commit, `imports.apps`) calls
 `dossierAccepter` or `dossierRefuser` with the motivation (the refusal's reason), after
 `dossierPasserEnInstruction` when the dossier is still « en construction » on DS. A refusal of DS
 is recorded in the PTAI's timeline and raised: the task fails and `jobs.tasks.recover_tasks` runs it
 again with backoff. Once written, the decision is kept on the dossier and never sent twice.
+
+Why the commitment and not the Ministère's validation (`ministry_approve`): « accepté » is final on
+DS and tells the applicant the money is theirs. In the money chain (PRODUCT.md §4 and §7, ADR 0003)
+the Ministère's validation is a step inside the State — the credits still have to be delegated to the
+département and the préfet, authorising officer, still has to commit them; until then the file may
+be withdrawn or its delegation taken back. The collectivité is granted the money when the préfet
+commits it and signs the décision attributive: that is when DS says « accepté ». Between the two,
+the dossier stays « en instruction » on DS.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ from typing import Any
 from django.db import transaction
 
 from audit.services import record_event
+from core.formats import format_euros
 from imports.ds import client, documents
 from imports.ds.client import DsError, Transport, call
 from imports.ds.crypto import decrypt
@@ -25,10 +35,16 @@ from projects.models import ProjectTransition
 
 # The transitions of a PTAI that are a decision on its dossier: → the DS mutation and its result.
 DECISIONS = {
-    TransitionName.MINISTRY_APPROVE: ("accept", "dossierAccepter", "accepté"),
+    TransitionName.COMMIT: ("accept", "dossierAccepter", "accepté"),
     TransitionName.PREFECT_REFUSE: ("refuse", "dossierRefuser", "refusé"),
     TransitionName.MINISTRY_REFUSE: ("refuse", "dossierRefuser", "refusé"),
 }
+
+
+def _granted(log: ProjectTransition) -> str:
+    """The motivation of an acceptance: what was granted, and that it is committed."""
+    amount = f" de {format_euros(log.amount)}" if log.amount is not None else ""
+    return f"Subvention{amount} accordée : le préfet a engagé les crédits (décision attributive)."
 
 
 def concerned(log: ProjectTransition) -> bool:
@@ -77,7 +93,7 @@ def write_back(transition_id: int, *, transport: Transport | None = None) -> str
             ]
             # Kept at once: a retry after a refusal of the decision does not ask for this step again.
             Dossier.objects.filter(pk=dossier.pk).update(ds_state=state)
-        motivation = log.reason or ("Projet validé par le Ministère." if name == "accept" else "Projet refusé.")
+        motivation = log.reason or (_granted(log) if name == "accept" else "Projet refusé.")
         answered = _mutate(
             transport,
             documents.ALL[name],

@@ -16,6 +16,10 @@ from graphql import parse, validate
 
 from accounts.enums import Role
 from audit.models import Event
+from finance.services import open_national_envelope
+from programme.enums import BudgetLineCode
+from programme.models import BudgetLine
+from core.formats import format_euros
 from documents.models import Document
 from imports.ds import documents
 from imports.ds.client import DsError
@@ -228,12 +232,13 @@ def test_a_decision_refused_by_ds_is_recorded_in_the_timeline_and_the_task_retri
     project = Project.objects.get(ds_dossier__number=102)
     _reviewed(project, ProjectState.PREFECT_APPROVED)
     Project.objects.filter(pk=project.pk).update(prefect_decision_by=make_user(Role.PREFECT, department=isere()))
-    approval = ProjectTransition.objects.create(  # the log row apply_transition writes at the Ministère's approval
+    approval = ProjectTransition.objects.create(  # the log row apply_transition writes at the commitment
         project=project,
-        transition=TransitionName.MINISTRY_APPROVE,
-        source=ProjectState.PREFECT_APPROVED,
-        target=ProjectState.MINISTRY_APPROVED,
-        actor=make_user(Role.MINISTRY),
+        transition=TransitionName.COMMIT,
+        source=ProjectState.CREDITS_DELEGATED,
+        target=ProjectState.FUNDED,
+        actor=make_user(Role.PREFECT, department=isere()),
+        amount=Decimal("40000.00"),
     )
     ds.outages = ["dossierAccepter"]  # the dossier passes « en instruction », then DS fails
 
@@ -248,11 +253,50 @@ def test_a_decision_refused_by_ds_is_recorded_in_the_timeline_and_the_task_retri
     assert ds.mutations[-1][1] == {
         "dossierId": "RG9zc2llci0102",
         "instructeurId": INSTRUCTEUR,
-        "motivation": "Projet validé par le Ministère.",
+        "motivation": f"Subvention de {format_euros(Decimal('40000'))} accordée : le préfet a engagé les crédits "
+        "(décision attributive).",
         "disableNotification": False,
     }
     assert ds.dossiers[1]["state"] == "accepte"
     assert Dossier.objects.get(number=102).decision_written == approval
+
+
+def test_ds_says_accepte_when_the_prefet_commits_the_credits_not_at_the_ministere_validation(
+    setup, django_capture_on_commit_callbacks
+):
+    """F38: the Ministère validates and delegates, the préfet commits — the collectivité is granted the
+    money at the commitment (décision attributive), so that is when DS says « accepté »."""
+    ds, demarche, _ = setup
+    Demarche.objects.filter(pk=demarche.pk).update(write_back=True, instructeur_id=INSTRUCTEUR)
+    sync_demarche(demarche=demarche, transport=ds.transport)
+    project = Project.objects.get(ds_dossier__number=102)
+    _reviewed(project, ProjectState.PREFECT_APPROVED)
+    prefect = make_user(Role.PREFECT, department=isere())
+    Project.objects.filter(pk=project.pk).update(requested_amount=Decimal("50000.00"), prefect_decision_by=prefect)
+    ministry = make_user(Role.MINISTRY)
+    open_national_envelope(
+        actor=ministry,
+        campaign=project.campaign,
+        budget_line=BudgetLine.objects.get(code=BudgetLineCode.NEWCOMERS),
+        amount="100000",
+    )
+
+    with recorded_transport(ds), django_capture_on_commit_callbacks(execute=True):
+        project = apply_transition(
+            project=project, name=TransitionName.MINISTRY_APPROVE, user=ministry, amount="40000"
+        )
+        project = apply_transition(project=project, name=TransitionName.DELEGATE_CREDITS, user=ministry)
+    assert ds.mutations == []  # validated and delegated: still being decided, nothing said on DS
+    assert Dossier.objects.get(number=102).decision_written is None
+
+    with recorded_transport(ds), django_capture_on_commit_callbacks(execute=True):
+        project = apply_transition(project=project, name=TransitionName.COMMIT, user=prefect)
+
+    assert project.state == ProjectState.FUNDED
+    assert [name for name, _ in ds.mutations] == ["dossierPasserEnInstruction", "dossierAccepter"]
+    assert "accordée" in ds.mutations[1][1]["motivation"]
+    assert ds.dossiers[1]["state"] == "accepte"
+    assert Dossier.objects.get(number=102).decision_written == project.transitions.get(transition="commit")
 
 
 def test_without_write_back_a_decision_here_sends_nothing_to_ds(setup, django_capture_on_commit_callbacks):
