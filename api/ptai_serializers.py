@@ -81,6 +81,10 @@ class PtaiSerializer(BlankChoicesAsNull, serializers.ModelSerializer[Project]):
     granted_amount = _money(allow_null=True)
     committed_amount = _money(help_text="Engagé (grand livre).")
     paid_amount = _money(help_text="Versé (grand livre).")
+    historical = serializers.BooleanField(
+        help_text="Dossier repris d'un tableau : montant historique, hors registre des écritures (ni avis, ni "
+        "décision, ni engagement sur la plateforme)."
+    )
 
     class Meta:
         model = Project
@@ -116,6 +120,7 @@ class PtaiSerializer(BlankChoicesAsNull, serializers.ModelSerializer[Project]):
             "granted_amount",
             "committed_amount",
             "paid_amount",
+            "historical",
             "submitted_at",
             "state_changed_at",
             "created_at",

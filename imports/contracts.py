@@ -1,4 +1,5 @@
-"""Importing the contracts kept in spreadsheets (the Diair's CTAIR and CTAI since 2019).
+"""Importing the contracts kept in spreadsheets (the Diair's CTAIR and CTAI since 2019), and the past
+PTAI they list (`imports.ptai`).
 
 `import_contracts(*, content, file_name, user, dry_run, partial)` is the one way, for the command
 `manage.py import_contracts` and the upload page alike. Each data row (counted from 1) ends as:
@@ -6,9 +7,10 @@
 - `created`: the contract is written — kind, campaign of `annee_signature` and its rules, the
   collectivité, state `signed` (or `ended` when `date_fin` is past), the annual amount as the
   figure of its programming for that year, and an audit event « Contrat importé d'un tableur »
-  naming the file, the row and who imported it (the contract's timeline shows it);
-- `present`: the collectivité already has a contract of that kind for that year (a second import of
-  the same file creates nothing);
+  naming the file, the row and who imported it (the contract's timeline shows it); a PTAI row of a
+  past campaign is written as a historical PTAI (`imports.ptai`);
+- `present`: the collectivité already has a contract of that kind for that year, or that PTAI (a
+  second import of the same file creates nothing);
 - `ambiguous`: several collectivités answer to the name (the candidates are listed);
 - `rejected`: nothing found, or a value that cannot be read (the reason says which).
 
@@ -19,13 +21,10 @@ reports what a real run would do.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -34,14 +33,27 @@ from contracts.enums import ContractKind, ContractState
 from contracts.models import Contract, Programming
 from contracts.services import department_for
 from core.formats import format_euros
-from core.numbers import parse_euros
 from core.text import search_key
+from imports import ptai
 from imports.matching import AMBIGUOUS, FOUND, TYPE_HINTS, Candidate, Matcher
 from imports.reading import read_sheet
+from imports.rows import (
+    CREATED,
+    PRESENT,
+    REJECTED,
+    ImportOutcome,
+    RowError,
+    RowReport,
+    amount,
+    day,
+    format_date,
+    text,
+    year,
+    year_number,
+)
 from programme.models import Campaign
 from referential.models import Authority
 
-CREATED, PRESENT, REJECTED = "created", "present", "rejected"
 REQUIRED = ("collectivite", "dispositif", "annee_signature")
 COLUMNS = (
     "collectivite",
@@ -52,115 +64,10 @@ COLUMNS = (
     "montant_annuel_etat",
     "date_fin",
     "source",
+    "intitule",
 )
 KINDS = {"CTAIR": ContractKind.CTAIR, "CTAI": ContractKind.CTAI}
-FIRST_YEAR = 2015
-_FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-
-
-@dataclass
-class RowReport:
-    row: int
-    status: str
-    authority: Candidate | None = None
-    candidates: list[Candidate] = field(default_factory=list)
-    reason: str = ""
-    contract_id: int | None = None
-    name: str = ""  # the name as written in the file (shown beside the report)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "status": self.status,
-            "authority": self.authority.as_report() if self.authority else None,
-            "candidates": [c.as_report() for c in self.candidates],
-            "reason": self.reason,
-        }
-
-
-@dataclass
-class ImportOutcome:
-    rows: list[RowReport]
-    written: bool  # something may have been created (a real run that was not refused)
-    dry_run: bool
-    partial: bool
-
-    def report(self) -> dict[str, Any]:
-        """The report of the issue's format: {"rows": [{"row", "status", "authority", "candidates", "reason"}]}."""
-        return {"rows": [r.as_json() for r in self.rows]}
-
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.rows if r.status == status)
-
-    @property
-    def failed(self) -> bool:
-        return any(r.status in (AMBIGUOUS, REJECTED) for r in self.rows)
-
-    def summary(self) -> str:
-        counts = (
-            f"{self.count(CREATED)} créé(s), {self.count(PRESENT)} déjà présent(s), "
-            f"{self.count(AMBIGUOUS)} ambigu(s), {self.count(REJECTED)} refusé(s)"
-        )
-        if self.dry_run:
-            return f"Essai sans écriture : {counts}. Rien n'a été écrit."
-        if not self.written:
-            return (
-                f"{counts}. Rien n'a été écrit : corrigez les lignes ambiguës ou refusées, ou importez les "
-                "autres lignes seules (import partiel)."
-            )
-        return f"Import terminé : {counts}."
-
-
-def format_date(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
-class RowError(Exception):
-    """A value of the row that cannot be read; the message is French."""
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
-def _year(value: Any) -> int:
-    text = _text(value)
-    if not text.isdigit():
-        raise RowError(f"annee_signature « {text} » : indiquez une année, par exemple 2019.")
-    year = int(text)
-    if not FIRST_YEAR <= year <= timezone.localdate().year:
-        raise RowError(f"annee_signature {year} : l'année doit être entre {FIRST_YEAR} et l'année en cours.")
-    return year
-
-
-def _amount(value: Any) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, float):  # an XLSX number cell
-        value = int(value) if value.is_integer() else Decimal(repr(value))
-    try:
-        return parse_euros(value)
-    except ValidationError as error:
-        raise RowError(f"montant_annuel_etat « {_text(value)} » : {' '.join(error.messages)}") from None
-
-
-def _date(value: Any, column: str) -> date | None:
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    if not text:
-        return None
-    match = _FRENCH_DATE.match(text)
-    try:
-        if match:
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        return date.fromisoformat(text)
-    except ValueError:
-        raise RowError(f"{column} « {text} » : indiquez une date jj/mm/aaaa, par exemple 31/12/2021.") from None
+PTAI = "PTAI"
 
 
 def import_contracts(
@@ -171,14 +78,17 @@ def import_contracts(
     sheet = read_sheet(content, file_name, required=REQUIRED)
     matcher = Matcher()
     campaigns = {c.year: c for c in Campaign.objects.all()}
+    current = Campaign.objects.current_year()
     reports: list[RowReport] = []
     with transaction.atomic():
         for number, row in enumerate(sheet.rows, start=1):
             try:
                 with transaction.atomic():  # one savepoint per row: a refused row leaves nothing
-                    report = _import_row(number, row, matcher, campaigns, user=user, file_name=file_name)
+                    report = _import_row(
+                        number, row, matcher, campaigns, current=current, user=user, file_name=file_name
+                    )
             except RowError as error:
-                report = RowReport(row=number, status=REJECTED, reason=str(error), name=_text(row.get("collectivite")))
+                report = RowReport(row=number, status=REJECTED, reason=str(error), name=text(row.get("collectivite")))
             reports.append(report)
         outcome = ImportOutcome(rows=reports, written=False, dry_run=dry_run, partial=partial)
         outcome.written = not dry_run and (partial or not outcome.failed) and outcome.count(CREATED) > 0
@@ -207,33 +117,35 @@ def _import_row(
     matcher: Matcher,
     campaigns: dict[int, Campaign],
     *,
+    current: int,
     user: Any,
     file_name: str,
 ) -> RowReport:
-    name = _text(row.get("collectivite"))
-    scheme = _text(row.get("dispositif")).upper()
-    if scheme == "PTAI":
-        raise RowError(
-            "dispositif PTAI : ce fichier importe les contrats (CTAIR, CTAI) ; les PTAI passés ne s'importent pas "
-            "encore par tableur."
-        )
-    if scheme not in KINDS:
+    name = text(row.get("collectivite"))
+    scheme = text(row.get("dispositif")).upper()
+    if scheme not in (*KINDS, PTAI):
         raise RowError(f"dispositif « {scheme} » : indiquez CTAIR, CTAI ou PTAI.")
-    year = _year(row.get("annee_signature"))
-    type_hint = search_key(_text(row.get("type_collectivite"))).replace(" ", "_")
+    if scheme == PTAI:
+        ptai.check_year(year_number(row.get("annee_signature")), current)
+    signed_year = year(row.get("annee_signature"))
+    type_hint = search_key(text(row.get("type_collectivite"))).replace(" ", "_")
     if type_hint and type_hint not in TYPE_HINTS:
         raise RowError(
-            f"type_collectivite « {_text(row.get('type_collectivite'))} » : indiquez {', '.join(TYPE_HINTS)}."
+            f"type_collectivite « {text(row.get('type_collectivite'))} » : indiquez {', '.join(TYPE_HINTS)}."
         )
     department = None
-    if _text(row.get("departement")):
-        department = matcher.department(_text(row.get("departement")))
+    if text(row.get("departement")):
+        department = matcher.department(text(row.get("departement")))
         if department is None:
-            raise RowError(f"departement « {_text(row.get('departement'))} » : ce n'est pas un code de département.")
-    amount = _amount(row.get("montant_annuel_etat"))
-    ends_on = _date(row.get("date_fin"), "date_fin")
-    signed_on = _date(row.get("date_signature"), "date_signature")
-    source = _text(row.get("source"))
+            raise RowError(f"departement « {text(row.get('departement'))} » : ce n'est pas un code de département.")
+    annual = amount(row.get("montant_annuel_etat"))
+    ends_on = day(row.get("date_fin"), "date_fin")
+    source = text(row.get("source"))
+    if scheme == PTAI:
+        ptai.check_values(signed_year, annual, ends_on)
+        signed_on = None
+    else:
+        signed_on = day(row.get("date_signature"), "date_signature")
 
     resolution = matcher.resolve(name, department=department, type_hint=type_hint)
     if resolution.status != FOUND or resolution.authority is None:
@@ -241,8 +153,55 @@ def _import_row(
             row=number, status=resolution.status, candidates=resolution.candidates, reason=resolution.reason, name=name
         )
     found = resolution.authority
-    report = RowReport(row=number, status=REJECTED, authority=found, name=name)
+    if scheme == PTAI:
+        assert annual is not None  # checked by ptai.check_values
+        return ptai.import_row(
+            ptai.PtaiRow(
+                number=number,
+                name=name,
+                authority=found,
+                year=signed_year,
+                amount=annual,
+                ends_on=ends_on,
+                source=source,
+                title=text(row.get("intitule")),
+            ),
+            campaigns,
+            user=user,
+            file_name=file_name,
+        )
+    return _import_contract(
+        number,
+        name,
+        found,
+        scheme,
+        signed_year,
+        annual,
+        ends_on,
+        signed_on,
+        source,
+        campaigns,
+        user=user,
+        file_name=file_name,
+    )
 
+
+def _import_contract(
+    number: int,
+    name: str,
+    found: Candidate,
+    scheme: str,
+    year: int,
+    amount: Decimal | None,
+    ends_on: date | None,
+    signed_on: date | None,
+    source: str,
+    campaigns: dict[int, Campaign],
+    *,
+    user: Any,
+    file_name: str,
+) -> RowReport:
+    report = RowReport(row=number, status=REJECTED, authority=found, name=name)
     kind = KINDS[scheme]
     existing = Contract.objects.filter(authority_id=found.pk, kind=kind, campaign__year=year).order_by("pk").first()
     if existing is not None:

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.enums import Role
-from imports.contracts import ImportOutcome, import_contracts
+from imports.contracts import import_contracts
 from imports.models import ContractImport
+from imports.rows import ImportOutcome
 from programme.errors import TransitionError
 
 MAX_BYTES = 5 * 1024 * 1024

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.fields import BoundedTextField
@@ -84,6 +85,18 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
     def with_parameters(self) -> CampaignQuerySet:
         """Everything `rules()` and the campaign page read, in a fixed number of queries."""
         return self.prefetch_related("budget_lines", "ctai_mandatory_domains", "ptai_mandatory_domains")
+
+    def current(self) -> Campaign | None:
+        """The campaign of this year, or the latest before it (the one files are filed on now); the
+        first campaign when all are in the future."""
+        year = timezone.localdate().year
+        return self.filter(year__lte=year).order_by("-year").first() or self.order_by("year").first()
+
+    def current_year(self) -> int:
+        """The year of the campaign open now: this year's, or the latest before it; this year when none."""
+        year = timezone.localdate().year
+        latest = self.filter(year__lte=year).order_by("-year").values_list("year", flat=True).first()
+        return latest if latest is not None else year
 
 
 class Campaign(models.Model):

@@ -184,6 +184,12 @@ class Project(FSMModelMixin, models.Model):
         Commitment, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="engagement"
     )
 
+    # A past PTAI taken from a spreadsheet (docs/adr/0004-historical-ptai.md): money spent outside the
+    # platform, recorded as `closed` with its granted amount, no avis, no préfet's decision, no
+    # commitment and no ledger entry. `imported_from` names the file.
+    historical = models.BooleanField("dossier repris d'un tableau", default=False, db_index=True)
+    imported_from = models.CharField("repris du fichier", max_length=200, blank=True, default="")
+
     objects = ProjectQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -220,16 +226,31 @@ class Project(FSMModelMixin, models.Model):
                 | (~Q(state__in=GRANTED_STATES) & Q(granted_amount__isnull=True)),
                 name="project_granted_iff_approved",
             ),
+            # A historical file (taken from a spreadsheet) is closed with no commitment: its money
+            # never moved through the ledger.
             models.CheckConstraint(
-                condition=Q(state__in=FUNDED_STATES, commitment__isnull=False)
-                | (~Q(state__in=FUNDED_STATES) & Q(commitment__isnull=True)),
+                condition=Q(state__in=FUNDED_STATES, commitment__isnull=False, historical=False)
+                | (~Q(state__in=FUNDED_STATES) & Q(commitment__isnull=True))
+                | Q(historical=True, state=S.CLOSED, commitment__isnull=True),
                 name="project_commitment_iff_funded",
             ),
             models.CheckConstraint(
-                condition=Q(state__in=REVIEWED_STATES, opinion__gt="", opinion_by__isnull=False)
+                condition=Q(state__in=REVIEWED_STATES, opinion__gt="", opinion_by__isnull=False, historical=False)
                 | (Q(state__in=NOT_REVIEWED_STATES) & Q(opinion="", opinion_by__isnull=True))
-                | Q(state__in=[S.DISMISSED, S.WITHDRAWN]),
+                | Q(state__in=[S.DISMISSED, S.WITHDRAWN])
+                | Q(historical=True, opinion="", opinion_by__isnull=True),
                 name="project_opinion_iff_reviewed",
+            ),
+            models.CheckConstraint(
+                condition=Q(historical=False, imported_from="")
+                | Q(
+                    historical=True,
+                    state=S.CLOSED,
+                    imported_from__gt="",
+                    prefect_decision_by__isnull=True,
+                    proposed_amount__isnull=True,
+                ),
+                name="project_historical_closed_and_named",
             ),
             models.CheckConstraint(
                 condition=Q(state=S.DRAFT, reference="")

@@ -1,8 +1,9 @@
 """The awards the public may know of, read from the domain with public fields only.
 
 An award (attribution) is the State's decision to fund a collectivité: a PTAI committed by the préfet
-(`funded`, then `closed`), or a CTAI programming year committed (`committed`, then `closed`). Nothing
-else leaves through here: no draft, no avis, no internal note, no reason of a refusal, no person's name.
+(`funded`, then `closed`; not a historical PTAI taken from a spreadsheet, docs/adr/0004), or a CTAI
+programming year committed (`committed`, then `closed`). Nothing else leaves through here: no draft,
+no avis, no internal note, no reason of a refusal, no person's name.
 Counts of people are given only at or above the campaign's `small_count_threshold` (else None).
 """
 
@@ -107,7 +108,9 @@ def _project_public(project: Project) -> str:
 def awards() -> list[Award]:
     """Every award, oldest campaign first; a fixed number of queries whatever their number."""
     projects = list(
-        Project.objects.filter(state__in=FUNDED_PROJECT_STATES, commitment__isnull=False)
+        # A historical PTAI (taken from a spreadsheet) has no commitment, no decision date and no
+        # payment: the SCDL's dateConvention and datesPeriodeVersement cannot be given, so it stays out.
+        Project.objects.filter(state__in=FUNDED_PROJECT_STATES, commitment__isnull=False, historical=False)
         .select_related("campaign", "lead_authority", "department", "commitment")
         .prefetch_related("domains", "partners")
         .order_by("campaign__year", "pk")

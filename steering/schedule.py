@@ -1,8 +1,9 @@
 """When each action owes its reports, and the reports made to exist (idempotent).
 
-- A PTAI (one project, one action) funded or closed owes an interim report halfway through its
-  dates (when it lasts more than six months) and a final report three months after its end
-  (`FINAL_DELAY_DAYS`); without dates, the final report is due on 31 March after its campaign year.
+- A PTAI (one project, one action) funded or closed on the platform (not a historical one) owes an
+  interim report halfway through its dates (when it lasts more than six months) and a final report
+  three months after its end (`FINAL_DELAY_DAYS`); without dates, the final report is due on 31 March
+  after its campaign year.
 - An action accepted by the Diair in a committed or closed CTAI programming owes an interim report on
   31 July of the year and a final report on 31 March of the next year (the programming year's report).
 
@@ -46,7 +47,9 @@ def action_due_dates(year: int) -> dict[Period, date]:
 
 
 def reported_projects() -> QuerySet[Project]:
-    return Project.objects.filter(state__in=REPORTED_PROJECT_STATES).select_related("campaign")
+    """The PTAI that owe reports: funded or closed on the platform (a historical PTAI, taken from a
+    spreadsheet, owes none: its project ended before it came in)."""
+    return Project.objects.filter(state__in=REPORTED_PROJECT_STATES, historical=False).select_related("campaign")
 
 
 def reported_actions() -> QuerySet[Action]:
@@ -56,6 +59,8 @@ def reported_actions() -> QuerySet[Action]:
 
 
 def ensure_project_reports(project: Project) -> int:
+    if project.historical:
+        return 0
     created = 0
     for period, due in project_due_dates(project).items():
         _, new = expect_report(

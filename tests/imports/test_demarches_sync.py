@@ -16,17 +16,17 @@ from graphql import parse, validate
 
 from accounts.enums import Role
 from audit.models import Event
-from finance.services import open_national_envelope
-from programme.enums import BudgetLineCode
-from programme.models import BudgetLine
 from core.formats import format_euros
 from documents.models import Document
+from finance.services import open_national_envelope
 from imports.ds import documents
 from imports.ds.client import DsError
 from imports.ds.crypto import decrypt
 from imports.ds.decisions import write_back
 from imports.ds.sync import demarche_fields, sync_demarche
 from imports.models import Demarche, Dossier
+from programme.enums import BudgetLineCode
+from programme.models import BudgetLine
 from projects.enums import Opinion, ProjectState, TransitionName
 from projects.models import Project, ProjectTransition
 from projects.services import apply_transition
@@ -282,9 +282,7 @@ def test_ds_says_accepte_when_the_prefet_commits_the_credits_not_at_the_minister
     )
 
     with recorded_transport(ds), django_capture_on_commit_callbacks(execute=True):
-        project = apply_transition(
-            project=project, name=TransitionName.MINISTRY_APPROVE, user=ministry, amount="40000"
-        )
+        project = apply_transition(project=project, name=TransitionName.MINISTRY_APPROVE, user=ministry, amount="40000")
         project = apply_transition(project=project, name=TransitionName.DELEGATE_CREDITS, user=ministry)
     assert ds.mutations == []  # validated and delegated: still being decided, nothing said on DS
     assert Dossier.objects.get(number=102).decision_written is None

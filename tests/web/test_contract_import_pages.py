@@ -12,6 +12,7 @@ from django.urls import reverse
 from audit.models import Event
 from contracts.models import Contract
 from imports.models import ContractImport
+from projects.models import Project
 from tests.web.html import field_errors, text_of
 from tests.web.personas import persona
 
@@ -47,6 +48,7 @@ def test_the_diair_sees_a_preview_that_writes_nothing_then_imports_the_good_rows
     assert "Aperçu : rien n'a encore été écrit" in text
     assert "Dijon Métropole (242100410)" in text
     assert "Ambigu" in text and "Métropole de Lyon (200046977)" in text
+    assert "Importer ce fichier" in text
     assert Contract.objects.count() == 0
 
     upload_ = ContractImport.objects.get()
@@ -64,7 +66,7 @@ def test_the_diair_sees_a_preview_that_writes_nothing_then_imports_the_good_rows
 
 def test_without_partial_a_file_with_an_ambiguous_row_offers_no_import(admin, ctair_campaigns):
     page = admin.get(upload(admin)["Location"])
-    assert "Importer ces contrats" not in page.content.decode()
+    assert "Importer ce fichier" not in page.content.decode()
     refused = admin.post(reverse("web:contract_import_apply", args=[ContractImport.objects.get().pk]), follow=True)
     assert "ne permet pas cet import" in text_of(refused.content.decode())
     assert Contract.objects.count() == 0
@@ -91,3 +93,22 @@ def test_the_preview_page_reads_in_a_fixed_number_of_queries(diair, ctair_campai
     location = upload(diair)["Location"]
     with django_assert_max_num_queries(8):
         assert diair.get(location).status_code == 200
+
+
+def test_a_past_ptai_row_is_previewed_then_imported_as_a_historical_file(diair, ctair_campaigns):
+    content = (
+        "\ufeffcollectivite;departement;dispositif;annee_signature;montant_annuel_etat;intitule\n"
+        "Poitiers;86;PTAI;2019;15 000;Accueil des familles réfugiées\n"
+    ).encode()
+    page = diair.get(upload(diair, content=content, name="ptai-2019.csv")["Location"])
+    assert "PTAI 2019 soldé, repris (PTAI-2019-86-0001), 15" in text_of(page.content.decode())
+    assert not Project.objects.exists()
+
+    diair.post(reverse("web:contract_import_apply", args=[ContractImport.objects.get().pk]))
+
+    project = Project.objects.get()
+    assert (project.title, project.historical, project.imported_from) == (
+        "Accueil des familles réfugiées",
+        True,
+        "ptai-2019.csv",
+    )

@@ -1,17 +1,13 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from programme.models import Campaign
 
 
 def current_campaign() -> Campaign | None:
     """The campaign of this year, or the latest before it (the programme's figures the public reads)."""
-    year = timezone.localdate().year
-    return (
-        Campaign.objects.filter(year__lte=year).order_by("-year").first() or Campaign.objects.order_by("year").first()
-    )
+    return Campaign.objects.current()
 
 
 @login_not_required

@@ -167,7 +167,7 @@ def file_steering_context(file: Project | Contract) -> dict[str, Any]:
     queries). Reached through the file's own scoped page: no second scope check."""
     if isinstance(file, Project):
         file_reports = Report.objects.for_target(file)
-        if file.state in REPORTED_PROJECT_STATES and not file_reports.exists():
+        if file.state in REPORTED_PROJECT_STATES and not file.historical and not file_reports.exists():
             ensure_project_reports(file)  # committed since the last daily run: owed from now on
         evaluations = Evaluation.objects.filter(
             target_type=ContentType.objects.get_for_model(Project), target_id=file.pk

@@ -17,8 +17,9 @@ STATUS_LABELS = {"created": "créé", "present": "présent", "ambiguous": "ambig
 
 class Command(BaseCommand):
     help = (
-        "Importe les contrats (CTAIR, CTAI) d'un tableur CSV ou XLSX aux colonnes collectivite, departement, "
-        "type_collectivite, dispositif, annee_signature, montant_annuel_etat, date_fin, source."
+        "Importe les contrats (CTAIR, CTAI) et les PTAI passés d'un tableur CSV ou XLSX aux colonnes collectivite, "
+        "departement, type_collectivite, dispositif, annee_signature, montant_annuel_etat, date_fin, source, "
+        "intitule."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
