@@ -117,7 +117,6 @@ def _finders() -> dict[str, tuple[bool, Finder]]:
     from finance.models import Envelope, LedgerEntry
     from imports.ds.crypto import encrypt
     from imports.models import ContractImport, Demarche
-    from imports.services import preview_upload
     from jobs.models import Export, ExportStatus
     from messaging.models import Notification
     from programme.models import Campaign, Domain, Priority
@@ -208,15 +207,17 @@ def _finders() -> dict[str, tuple[bool, Finder]]:
         return Authority.objects.get(siren="200040715" if own else "200046977")
 
     def contract_import(own: bool) -> Kwargs:
-        """A previewed spreadsheet of contracts (the demo uploads none), by the Diair."""
+        """A spreadsheet of contracts uploaded by the Diair whose preview has nothing to create (the
+        demo uploads none): its import is refused with a message, without matching every collectivité
+        of the referential (seconds per request)."""
         found = ContractImport.objects.order_by("pk").first()
         if found is None:
-            header = "Collectivité;Département;Type collectivité;Dispositif;Année signature;Montant annuel État"
-            found = preview_upload(
-                user=User.objects.get(email=f"diair@{DOMAIN}"),
+            found = ContractImport.objects.create(
                 file_name="contrats.csv",
-                content=f"{header}\nTours;37;commune;CTAI;2021;150 000\n".encode(),
-                partial=False,
+                content=b"",
+                sha256="0" * 64,
+                uploaded_by=User.objects.get(email=f"diair@{DOMAIN}"),
+                preview={"rows": [], "names": [], "summary": "Aucune ligne à importer."},
             )
         return {"pk": found.pk}
 
@@ -402,7 +403,7 @@ def _finders() -> dict[str, tuple[bool, Finder]]:
     def public_entry(own: bool) -> Kwargs:
         return {"key": CatalogueEntry.objects.order_by("pk").first().key}  # type: ignore[union-attr]
 
-    return {
+    finders: dict[str, tuple[bool, Finder]] = {
         "call_draft": (True, lambda own: {"pk": call_in(CallState.DRAFT)(own).pk}),
         "call_published": (True, lambda own: {"pk": call_in(CallState.PUBLISHED)(own).pk}),
         "call_closed": (True, lambda own: {"pk": call_in(CallState.CLOSED)(own).pk}),
@@ -459,6 +460,20 @@ def _finders() -> dict[str, tuple[bool, Finder]]:
         "token": (False, lambda own: {"token": "jeton-inconnu"}),
         "reset_link": (False, lambda own: {"uidb64": "MQ", "token": "set-password"}),
     }
+    return {name: (scoped, _once(find)) for name, (scoped, find) in finders.items()}
+
+
+def _once(find: Finder) -> Finder:
+    """A finder asked once per scope: what it finds (or makes) stays for the whole test, since every
+    request is rolled back."""
+    found: dict[bool, Kwargs] = {}
+
+    def cached(own: bool) -> Kwargs:
+        if own not in found:
+            found[own] = find(own)
+        return found[own]
+
+    return cached
 
 
 # fmt: off
