@@ -12,8 +12,11 @@ the opérateur of Isère, the instructeur, the préfet of Isère, DIAIR, minist�
 log-in page for a visitor).
 
 - Web pages are keyed by URL name ("web:project_detail") and asked with GET. A page that only takes
-  POST (its GET answers 405 for somebody) also declares its POST answers, as a fourth element;
+  POST (its GET answers 405 for somebody) also declares its POST answers, as a third element;
   POSTs are sent empty and rolled back.
+- A finder returns a REAL object of each scope: the demo's, or one it makes through the services
+  when the demo has none (a draft call, Lyon's application, Grenoble's amendment…). It is asked once
+  per scope and test (`_once`): every request is rolled back, so what it found stays.
 - API endpoints are keyed "METHOD /path/{param}/" as the OpenAPI schema writes them. Writes are sent
   with an empty JSON body and rolled back.
 """
