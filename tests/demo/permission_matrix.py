@@ -336,12 +336,12 @@ def _finders() -> dict[str, tuple[bool, Finder]]:
 
     def annual_report(own: bool) -> Kwargs:
         """A generated annual report (the demo generates none: the worker does, on request)."""
-        campaign = Campaign.objects.order_by("-year").first()
+        campaign = Campaign.objects.latest("year")
         found = Document.objects.filter(
             kind=ANNUAL_REPORT, target_type=ContentType.objects.get_for_model(Campaign)
         ).first()
         if found is None:
-            found = attach(actor=None, target=campaign, uploaded_file=pdf("rapport.pdf"), kind=ANNUAL_REPORT)  # type: ignore[arg-type]
+            found = attach(actor=None, target=campaign, uploaded_file=pdf("rapport.pdf"), kind=ANNUAL_REPORT)
         return {"pk": found.pk}
 
     def export(own: bool) -> Kwargs:
@@ -376,7 +376,7 @@ def _finders() -> dict[str, tuple[bool, Finder]]:
                 number=424242,
                 title="Démarche des tests de la matrice",
                 token_encrypted=encrypt("jeton-de-la-matrice"),
-                campaign=Campaign.objects.order_by("-year").first(),
+                campaign=Campaign.objects.latest("year"),
                 connected_by=User.objects.get(email=f"admin@{DOMAIN}"),
             )
         return {"pk": found.pk}
