@@ -6,8 +6,8 @@
   the instructeur; the next are sent back for completion; the others stay late (their due dates
   are past: the demo files are of 2021 and 2022), so the homes and dashboards show late reports;
 - a national committee (Diair with the DGEF) on 15/06/2022 reviewing the Lyon and Poitiers CTAI and
-  the flyer's Grenoble PTAI, with decisions on their timelines, and a départemental committee of
-  Isère (prefet.isere) on 10/05/2022;
+  the flyer's Grenoble PTAI, with decisions on their timelines, and the départemental committees of
+  Isère (prefet.isere) on 10/05/2022 and of the Rhône (prefet.rhone, the Lyon CTAI) on 21/09/2022;
 - two qualitative evaluations (F23): the biggest action of Lyon's 2021 programming (rendered, with
   its summary) and the Grenoble PTAI (under way).
 
@@ -179,7 +179,21 @@ def _seed() -> SeededSteering:
             target=isere_ptai[0],
             text="Remettre le bilan intermédiaire avant la fin du mois.",
         )
-    seeded.committees = 2
+    rhone_prefect = users.get("prefet.rhone")
+    if rhone_prefect is not None:
+        record_committee(
+            user=rhone_prefect,
+            level=CommitteeLevel.DEPARTMENT,
+            department=rhone_prefect.active_memberships[0].department,
+            held_on=date(2022, 9, 21),
+            title="Comité départemental du Rhône",
+            agenda="1. Avancement de la programmation 2022 du CTAI de la Métropole de Lyon\n2. Bilans attendus",
+            minutes="Le préfet et la Métropole de Lyon font le point sur les actions de la programmation 2022.",
+            participants=[u for u in (rhone_prefect, users.get("instructeur.rhone"), users.get("agent.lyon")) if u],
+            external_participants="Forum réfugiés ; France Travail Rhône",
+            contracts=[lyon] if lyon is not None else [],
+        )
+    seeded.committees = Committee.objects.count()
 
     if lyon_action is not None:
         record_evaluation(

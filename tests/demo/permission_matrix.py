@@ -12,8 +12,11 @@ the opérateur of Isère, the instructeur, the préfet of Isère, DIAIR, minist�
 log-in page for a visitor).
 
 - Web pages are keyed by URL name ("web:project_detail") and asked with GET. A page that only takes
-  POST (its GET answers 405 for somebody) also declares its POST answers, as a fourth element;
+  POST (its GET answers 405 for somebody) also declares its POST answers, as a third element;
   POSTs are sent empty and rolled back.
+- A finder returns a REAL object of each scope: the demo's, or one it makes through the services
+  when the demo has none (a draft call, Lyon's application, Grenoble's amendment…). It is asked once
+  per scope and test (`_once`): every request is rolled back, so what it found stays.
 - API endpoints are keyed "METHOD /path/{param}/" as the OpenAPI schema writes them. Writes are sent
   with an empty JSON body and rolled back.
 """
@@ -43,7 +46,6 @@ ACCOUNTS = {
     "ministry": f"ministere@{DOMAIN}",
     "admin": f"admin@{DOMAIN}",
 }
-ABSENT = 999_999_999  # the primary key of an object that does not exist
 
 Kwargs = dict[str, Any]
 # A finder gives the URL's parameters for the own scope (True) or the other scope (False).
@@ -100,21 +102,35 @@ def ask(client: Client, method: str, address: str) -> int:
 
 def _finders() -> dict[str, tuple[bool, Finder]]:
     """Name → (scoped, finder). Imported lazily: the models need Django set up."""
+    from datetime import timedelta
+
+    from django.contrib.contenttypes.models import ContentType
     from django.core.files.base import ContentFile
+    from django.utils import timezone
 
     from accounts.enums import Role
-    from accounts.models import Invitation, Membership, User
+    from accounts.models import ApiToken, Invitation, Membership, User
     from accounts.services import invite
-    from contracts.models import Action, Contract, Programming
+    from contracts import calls as call_services
+    from contracts import services as contract_services
+    from contracts.enums import AmendmentObject, ApplicationStatus, CallState, ContractKind, ContractState
+    from contracts.models import Action, Amendment, Call, CallApplication, Contract, Programming
     from documents.models import Document
     from documents.services import attach
     from finance.models import Envelope, LedgerEntry
-    from imports.models import ContractImport
+    from imports.ds.crypto import encrypt
+    from imports.models import ContractImport, Demarche
+    from jobs.models import Export, ExportStatus
     from messaging.models import Notification
     from programme.models import Campaign, Domain, Priority
     from projects.models import Project
-    from public.models import CatalogueEntry
-    from referential.models import Authority, Department
+    from public import account_requests
+    from public.models import AccountRequest, CatalogueEntry, Referent
+    from referential.models import Authority, Department, Operator
+    from reporting.models import Report
+    from steering.annual import KIND as ANNUAL_REPORT
+    from steering.enums import CommitteeLevel
+    from steering.models import Committee, Evaluation
 
     def dep(own: bool) -> str:
         return "38" if own else "69"
@@ -194,8 +210,195 @@ def _finders() -> dict[str, tuple[bool, Finder]]:
         return Authority.objects.get(siren="200040715" if own else "200046977")
 
     def contract_import(own: bool) -> Kwargs:
+        """A spreadsheet of contracts uploaded by the Diair whose preview has nothing to create (the
+        demo uploads none): its import is refused with a message, without matching every collectivité
+        of the referential (seconds per request)."""
         found = ContractImport.objects.order_by("pk").first()
-        return {"pk": found.pk if found else ABSENT}
+        if found is None:
+            found = ContractImport.objects.create(
+                file_name="contrats.csv",
+                content=b"",
+                sha256="0" * 64,
+                uploaded_by=User.objects.get(email=f"diair@{DOMAIN}"),
+                preview={"rows": [], "names": [], "summary": "Aucune ligne à importer."},
+            )
+        return {"pk": found.pk}
+
+    def pdf(name: str) -> ContentFile[bytes]:
+        return ContentFile(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", name=name)
+
+    def lead(own: bool) -> str:
+        return "200040715" if own else "200046977"  # Grenoble-Alpes-Métropole, Métropole de Lyon
+
+    def agent_of(own: bool) -> User:
+        return User.objects.get(email=f"agent.{'grenoble' if own else 'lyon'}@{DOMAIN}")
+
+    def signed_ctai(own: bool) -> Contract:
+        """The signed CTAI of Grenoble-Alpes-Métropole (own) or of the Métropole de Lyon."""
+        found = (
+            Contract.objects.filter(kind=ContractKind.CTAI, state=ContractState.SIGNED, authority__siren=lead(own))
+            .order_by("pk")
+            .first()
+        )
+        assert found is not None, f"the demo has no signed CTAI of {lead(own)}"
+        return found
+
+    def call_in(state: str) -> Callable[[bool], Call]:
+        """A call of Grenoble (own) or Lyon in `state`: the demo's (Grenoble's open and closed calls),
+        else one made through the services by the collectivité's agent."""
+
+        def find(own: bool) -> Call:
+            calls = Call.objects.filter(authority__siren=lead(own), state=state)
+            if state == CallState.PUBLISHED:
+                calls = calls.filter(deadline__gte=timezone.localdate())
+            found = calls.order_by("pk").first()
+            if found is None:
+                agent = agent_of(own)
+                found = call_services.create_call(
+                    user=agent,
+                    contract=signed_ctai(own),
+                    campaign=Campaign.objects.get(year=2022),
+                    title=f"Appel de la matrice ({state})",
+                    text="Un appel à projets des tests de la matrice des droits.",
+                    deadline=timezone.localdate() + timedelta(days=30),
+                    budget="50000",
+                    domains=["logement"],
+                )
+                if state != CallState.DRAFT:
+                    found = call_services.publish_call(user=agent, call=found)
+                if state == CallState.CLOSED:
+                    found = call_services.close_call(user=agent, call=found)
+            return found
+
+        return find
+
+    def application(own: bool) -> CallApplication:
+        """An application to a closed call: the demo opérateur's to Grenoble's (own); another
+        opérateur's to a call of Lyon (the demo has none)."""
+        call = call_in(CallState.CLOSED)(own)
+        found = call.applications.order_by("pk").first()
+        if found is None:
+            operator, _ = Operator.objects.get_or_create(
+                siret="99999999900018", defaults={"name": "Association d'accueil de la matrice (Rhône)"}
+            )
+            found = CallApplication.objects.create(
+                call=call,
+                operator=operator,
+                title="Une candidature des tests de la matrice",
+                description="Ateliers de français.",
+                budget=20000,
+                requested_amount=10000,
+                status=ApplicationStatus.SUBMITTED,
+                submitted_by=agent_of(own),
+            )
+        return found
+
+    def amendment(own: bool) -> Amendment:
+        """Lyon's signed amendment n° 1 of the demo; for Grenoble, one in drafting (the demo has none)."""
+        contract = signed_ctai(own)
+        found = Amendment.objects.filter(contract=contract).order_by("number").first()
+        if found is None:
+            contract = contract_services.apply_transition(
+                contract=contract,
+                name="amend",
+                user=agent_of(own),
+                reason="Un avenant des tests de la matrice des droits.",
+                objects_changed=[AmendmentObject.OBJECTIVES],
+            )
+            found = contract.amendments.order_by("number").first()
+        assert found is not None
+        return found
+
+    def committee(own: bool) -> Committee:
+        """The demo's départemental committee of Isère (own) or of the Rhône."""
+        found = Committee.objects.filter(level=CommitteeLevel.DEPARTMENT, department__code=dep(own)).first()
+        assert found is not None, f"the demo has no committee of {dep(own)}"
+        return found
+
+    def evaluation(own: bool) -> Evaluation:
+        """The demo's evaluations: the Grenoble PTAI (own, Isère) and an action of Lyon's CTAI (Rhône)."""
+        found = Evaluation.objects.filter(department__code=dep(own)).order_by("pk").first()
+        assert found is not None, f"the demo has no evaluation in {dep(own)}"
+        return found
+
+    def report(own: bool) -> Report:
+        found = Report.objects.filter(authority__siren=lead(own)).order_by("pk").first()
+        assert found is not None, f"the demo has no report of {lead(own)}"
+        return found
+
+    def report_document(own: bool) -> Kwargs:
+        """A public file joined to a report of Grenoble (own) or Lyon (the demo joins none)."""
+        target = report(own)
+        found = Document.objects.for_target(target).filter(is_internal=False).order_by("pk").first()
+        if found is None:
+            found = attach(actor=None, target=target, uploaded_file=pdf("bilan.pdf"), kind="piece-jointe")
+        return {"pk": found.pk}
+
+    def annual_report(own: bool) -> Kwargs:
+        """A generated annual report (the demo generates none: the worker does, on request)."""
+        campaign = Campaign.objects.latest("year")
+        found = Document.objects.filter(
+            kind=ANNUAL_REPORT, target_type=ContentType.objects.get_for_model(Campaign)
+        ).first()
+        if found is None:
+            found = attach(actor=None, target=campaign, uploaded_file=pdf("rapport.pdf"), kind=ANNUAL_REPORT)
+        return {"pk": found.pk}
+
+    def export(own: bool) -> Kwargs:
+        """A finished export of the instructeur of Isère (own) or of the Rhône (their own only)."""
+        requester = person(own)
+        found = Export.objects.filter(requester=requester).first()
+        if found is None:
+            found = Export(
+                requester=requester,
+                builder="web.exports.projects",
+                format="csv",
+                label="PTAI",
+                status=ExportStatus.DONE,
+                filename="ptai.csv",
+                expires_at=timezone.now() + timedelta(days=1),
+            )
+            found.file.save("ptai.csv", ContentFile(b"reference;titre\n"), save=False)
+            found.save()
+        return {"pk": found.pk}
+
+    def api_token(own: bool) -> Kwargs:
+        """The demo's API token of the instructeur of Isère (own) or of the Rhône."""
+        found = ApiToken.objects.filter(user=person(own)).order_by("pk").first()
+        assert found is not None
+        return {"pk": found.pk}
+
+    def demarche(own: bool) -> Kwargs:
+        """A connected démarche (national: the administrator's; the demo connects none)."""
+        found = Demarche.objects.order_by("pk").first()
+        if found is None:
+            found = Demarche.objects.create(
+                number=424242,
+                title="Démarche des tests de la matrice",
+                token_encrypted=encrypt("jeton-de-la-matrice"),
+                campaign=Campaign.objects.latest("year"),
+                connected_by=User.objects.get(email=f"admin@{DOMAIN}"),
+            )
+        return {"pk": found.pk}
+
+    def referent(own: bool) -> Kwargs:
+        found = Referent.objects.filter(department__code=dep(own)).order_by("pk").first()
+        assert found is not None, f"the demo has no referent in {dep(own)}"
+        return {"pk": found.pk}
+
+    def account_request(own: bool) -> Kwargs:
+        """A pending account request of an agent of Grenoble (own) or Lyon (the demo has none)."""
+        authority_ = authority(own)
+        found = AccountRequest.objects.filter(authority=authority_).order_by("pk").first()
+        if found is None:
+            found = account_requests.submit(
+                first_name="Camille",
+                last_name="Matrice",
+                email=f"demande.{authority_.siren}@example.fr",
+                authority=authority_,
+                function="Chargée de mission intégration",
+            )
+        return {"pk": found.pk}
 
     def year(own: bool) -> Kwargs:
         return {"year": Campaign.objects.order_by("-year").first().year}  # type: ignore[union-attr]
@@ -203,14 +406,34 @@ def _finders() -> dict[str, tuple[bool, Finder]]:
     def public_entry(own: bool) -> Kwargs:
         return {"key": CatalogueEntry.objects.order_by("pk").first().key}  # type: ignore[union-attr]
 
-    return {
-        "absent": (False, lambda own: {"pk": ABSENT}),
-        "absent_amendment": (True, lambda own: {"pk": ctai(own).pk, "number": 1}),
-        "absent_amendment_transition": (True, lambda own: {"pk": ctai(own).pk, "number": 1, "name": "sign"}),
-        "absent_call": (True, lambda own: {"pk": ctai(own).pk}),
-        "absent_committee_pdf": (False, lambda own: {"pk": ABSENT, "kind": "ordre-du-jour"}),
-        "absent_evaluation": (True, lambda own: {"kind": "ptai", "pk": ptai(own).pk}),
-        "absent_decision": (False, lambda own: {"pk": ABSENT, "decision": "retenue"}),
+    finders: dict[str, tuple[bool, Finder]] = {
+        "call_draft": (True, lambda own: {"pk": call_in(CallState.DRAFT)(own).pk}),
+        "call_published": (True, lambda own: {"pk": call_in(CallState.PUBLISHED)(own).pk}),
+        "call_closed": (True, lambda own: {"pk": call_in(CallState.CLOSED)(own).pk}),
+        "call_transition": (True, lambda own: {"pk": call_in(CallState.PUBLISHED)(own).pk, "name": "close"}),
+        "application": (True, lambda own: {"pk": application(own).pk}),
+        "application_decision": (True, lambda own: {"pk": application(own).pk, "decision": "retenir"}),
+        "signed_ctai": (True, lambda own: {"pk": signed_ctai(own).pk}),
+        "amendment": (True, lambda own: {"pk": amendment(own).contract_id, "number": amendment(own).number}),
+        "amendment_transition": (
+            True,
+            lambda own: {"pk": amendment(own).contract_id, "number": amendment(own).number, "name": "sign"},
+        ),
+        "api_amendment": (True, lambda own: {"pk": amendment(own).pk}),
+        "api_amendment_transition": (True, lambda own: {"pk": amendment(own).pk, "name": "sign"}),
+        "committee": (True, lambda own: {"pk": committee(own).pk}),
+        "committee_pdf": (True, lambda own: {"pk": committee(own).pk, "kind": "ordre-du-jour"}),
+        "evaluation_target": (True, lambda own: {"kind": "ptai", "pk": ptai(own).pk}),
+        "evaluation": (True, lambda own: {"pk": evaluation(own).pk}),
+        "report": (True, lambda own: {"pk": report(own).pk}),
+        "report_transition": (True, lambda own: {"pk": report(own).pk, "name": "accept"}),
+        "report_document": (True, report_document),
+        "annual_report": (False, annual_report),
+        "export": (True, export),
+        "api_token": (True, api_token),
+        "demarche": (False, demarche),
+        "referent": (True, referent),
+        "account_request_decision": (True, lambda own: {**account_request(own), "decision": "accepter"}),
         "ptai": (True, lambda own: {"pk": ptai(own).pk}),
         "ptai_step": (True, lambda own: {"pk": ptai(own).pk, "step": "porteur"}),
         "ptai_transition": (True, lambda own: {**ptai_in("submitted")(own), "name": "start_review"}),
@@ -234,14 +457,26 @@ def _finders() -> dict[str, tuple[bool, Finder]]:
         "contract_import": (False, contract_import),
         "year": (False, year),
         "indicator": (False, lambda own: {**year(own), "code": "bpi_reached"}),
-        "absent_request_decision": (False, lambda own: {"pk": ABSENT, "decision": "accepter"}),
-        "absent_transition": (False, lambda own: {"pk": ABSENT, "name": "sign"}),
         "domain": (False, lambda own: {"code": Domain.objects.order_by("pk").first().code}),  # type: ignore[union-attr]
         "priority": (False, lambda own: {"code": Priority.objects.order_by("pk").first().code}),  # type: ignore[union-attr]
         "public_entry": (False, public_entry),
         "token": (False, lambda own: {"token": "jeton-inconnu"}),
         "reset_link": (False, lambda own: {"uidb64": "MQ", "token": "set-password"}),
     }
+    return {name: (scoped, _once(find)) for name, (scoped, find) in finders.items()}
+
+
+def _once(find: Finder) -> Finder:
+    """A finder asked once per scope: what it finds (or makes) stays for the whole test, since every
+    request is rolled back."""
+    found: dict[bool, Kwargs] = {}
+
+    def cached(own: bool) -> Kwargs:
+        if own not in found:
+            found[own] = find(own)
+        return found[own]
+
+    return cached
 
 
 # fmt: off
@@ -283,11 +518,11 @@ WEB: dict[str, tuple[str | None, str] | tuple[str | None, str, str]] = {
     "web:report_list":                                            (None,                          "302 200 200 200 200 200 200 200 200"),
     "web:committee_list":                                         (None,                          "302 404 200 404 200 200 200 200 200"),
     "web:committee_new":                                          (None,                          "302 404 404 404 404 200 200 200 404"),
-    "web:committee_detail":                                       ("absent",                      "302 404 404 404 404 404 404 404 404"),
-    "web:committee_pdf":                                          ("absent_committee_pdf",        "302 404 404 404 404 404 404 404 404"),
+    "web:committee_detail":                                       ("committee",                      "302 404 200/404 404 200/404 200/404 200 200 200"),
+    "web:committee_pdf":                                          ("committee_pdf",        "302 404 200/404 404 200/404 200/404 200 200 200"),
     "web:evaluation_list":                                        (None,                          "302 404 200 404 200 200 200 200 200"),
-    "web:evaluation_create":                                      ("absent_evaluation",           "302 404 404 404 404 404 200 200 404"),
-    "web:report_detail":                                          ("absent",                      "302 404 404 404 404 404 404 404 404"),
+    "web:evaluation_create":                                      ("evaluation_target",           "302 404 404 404 404 404 200 200 404"),
+    "web:report_detail":                                          ("report",                      "302 404 200/404 404 200/404 200/404 200 200 200"),
     "web:authority_search":                                       (None,                          "302 200 200 200 200 200 200 200 200"),
     "web:authority_picker":                                       (None,                          "200 200 200 200 200 200 200 200 200"),
     "web:authority_detail":                                       ("authority",                   "302 404 200/404 404 200/404 200/404 200 200 200"),
@@ -298,8 +533,8 @@ WEB: dict[str, tuple[str | None, str] | tuple[str | None, str, str]] = {
     "web:user_set_active":                                        ("person",                      "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 302"),
     "web:membership_remove":                                      ("membership",                  "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 302"),
     "web:contract_import":                                        (None,                          "302 404 404 404 404 404 200 404 200"),
-    "web:contract_import_detail":                                 ("contract_import",             "302 404 404 404 404 404 404 404 404"),
-    "web:contract_import_apply":                                  ("contract_import",             "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
+    "web:contract_import_detail":                                 ("contract_import",             "302 404 404 404 404 404 200 404 200"),
+    "web:contract_import_apply":                                  ("contract_import",             "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 302 404 302"),
     "web:campaign_list":                                          (None,                          "302 404 404 404 404 404 200 200 200"),
     "web:campaign_create_next":                                   (None,                          "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 302"),
     "web:campaign_detail":                                        ("year",                        "302 404 404 404 404 404 200 200 200"),
@@ -354,17 +589,17 @@ WEB: dict[str, tuple[str | None, str] | tuple[str | None, str, str]] = {
     "web:call_list":                                              (None,                          "200 200 200 200 200 200 200 200 200"),
     "web:call_manage":                                            (None,                          "302 404 200 404 404 404 404 404 404"),
     "web:call_my_applications":                                   (None,                          "302 404 404 200 404 404 404 404 404"),
-    "web:call_detail":                                            ("absent",                      "404 404 404 404 404 404 404 404 404"),
-    "web:call_edit":                                              ("absent",                      "302 404 404 404 404 404 404 404 404"),
-    "web:call_publish":                                           ("absent",                      "302 404 404 404 404 404 404 404 404"),
-    "web:call_close":                                             ("absent",                      "302 404 404 404 404 404 404 404 404"),
-    "web:call_apply":                                             ("absent",                      "302 404 404 404 404 404 404 404 404"),
-    "web:call_applications":                                      ("absent",                      "302 404 404 404 404 404 404 404 404"),
-    "web:call_application":                                       ("absent",                      "302 404 404 404 404 404 404 404 404"),
-    "web:call_application_score":                                 ("absent",                      "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
-    "web:call_application_decide":                                ("absent_decision",             "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
-    "web:call_application_to_action":                             ("absent",                      "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
-    "web:call_create":                                            ("absent_call",                 "302 404 404 404 404 404 404 404 404"),
+    "web:call_detail":                                            ("call_closed",                      "404 404 200/404 200/404 200/404 200/404 200 200 200"),
+    "web:call_edit":                                              ("call_draft",                      "302 404 200/404 404 404 404 404 404 404"),
+    "web:call_publish":                                           ("call_draft",                      "302 404 200/404 404 404 404 404 404 404"),
+    "web:call_close":                                             ("call_published",                      "302 404 200/404 404 404 404 404 404 404"),
+    "web:call_apply":                                             ("call_published",                      "302 404 404 200 404 404 404 404 404"),
+    "web:call_applications":                                      ("call_closed",                      "302 404 200/404 404 404 404 404 404 404"),
+    "web:call_application":                                       ("application",                      "302 404 200/404 200/404 404 404 404 404 404"),
+    "web:call_application_score":                                 ("application",                      "302 405 405 405 405 405 405 405 405", "302 404 400/404 404 404 404 404 404 404"),
+    "web:call_application_decide":                                ("application_decision",             "302 405 405 405 405 405 405 405 405", "302 404 302/404 404 404 404 404 404 404"),
+    "web:call_application_to_action":                             ("application",                      "302 405 405 405 405 405 405 405 405", "302 404 400/404 404 404 404 404 404 404"),
+    "web:call_create":                                            ("signed_ctai",                 "302 404 200/404 404 404 404 404 404 404"),
     "web:call_operator_register":                                 (None,                          "200 302 302 302 302 302 302 302 302"),
     "web:contract_document_download":                             ("contract_document",           "302 404 200/404 404 200/404 200/404 200 200 200"),
     "web:contract_document_upload":                               ("ctai",                        "302 404 404 404 404 404 404 404 404"),
@@ -372,41 +607,41 @@ WEB: dict[str, tuple[str | None, str] | tuple[str | None, str, str]] = {
     "web:contract_text":                                          ("ctai",                        "302 404 404 404 404 404 404 404 404"),
     "web:contract_text_pdf":                                      ("ctai",                        "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
     "web:contract_message":                                       ("ctai",                        "302 404 200/404 404 404 200/404 200 404 404"),
-    "web:contract_amendment":                                     ("absent_amendment",            "302 404 404 404 404 404 404 404 404"),
-    "web:contract_amendment_transition":                          ("absent_amendment_transition", "302 404 404 404 404 404 404 404 404"),
-    "web:contract_amendment_pdf":                                 ("absent_amendment",            "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
-    "web:contract_amendment_scan":                                ("absent_amendment",            "302 404 404 404 404 404 404 404 404"),
+    "web:contract_amendment":                                     ("amendment",            "302 404 200/404 404 200/404 200/404 200 200 200"),
+    "web:contract_amendment_transition":                          ("amendment_transition", "302 404 404 404 404 200/404 404 404 404"),
+    "web:contract_amendment_pdf":                                 ("amendment",            "302 405 405 405 405 405 405 405 405", "302 404 302/404 404 404 302/404 302 404 404"),
+    "web:contract_amendment_scan":                                ("amendment",            "302 404 404 404 404 404 404 404 404"),
     "admin:index":                                                (None,                          "302 302 302 302 302 302 302 302 200"),
     "web:account_request": (None, "200 200 200 200 200 200 200 200 200"),
-    "web:account_request_decide": ("absent_request_decision", "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
+    "web:account_request_decide": ("account_request_decision", "302 405 405 405 405 405 405 405 405", "302 404 404 404 302/404 302/404 404 404 302"),
     "web:account_request_list": (None, "302 404 404 404 200 200 404 404 200"),
-    "web:annual_report_download": ("absent", "302 404 404 404 404 404 404 404 404"),
+    "web:annual_report_download": ("annual_report", "302 404 404 404 404 404 200 200 404"),
     "web:annual_reports": (None, "302 404 404 404 404 404 200 200 404"),
     "web:api_token_create": (None, "302 405 405 405 405 405 405 405 405", "302 400 400 400 400 400 400 400 400"),
-    "web:api_token_revoke": ("absent", "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
+    "web:api_token_revoke": ("api_token", "302 405 405 405 405 405 405 405 405", "302 404 404 404 302/404 404 404 404 404"),
     "web:api_tokens": (None, "302 200 200 200 200 200 200 200 200"),
-    "web:demarche_check": ("absent", "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
-    "web:demarche_detail": ("absent", "302 404 404 404 404 404 404 404 404"),
+    "web:demarche_check": ("demarche", "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 302"),
+    "web:demarche_detail": ("demarche", "302 404 404 404 404 404 404 404 200"),
     "web:demarche_list": (None, "302 404 404 404 404 404 404 404 200"),
-    "web:demarche_mapping": ("absent", "302 404 404 404 404 404 404 404 404"),
-    "web:demarche_sync": ("absent", "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
-    "web:export_detail": ("absent", "302 404 404 404 404 404 404 404 404"),
-    "web:export_download": ("absent", "302 404 404 404 404 404 404 404 404"),
+    "web:demarche_mapping": ("demarche", "302 404 404 404 404 404 404 404 502"),
+    "web:demarche_sync": ("demarche", "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 302"),
+    "web:export_detail": ("export", "302 404 404 404 200/404 404 404 404 404"),
+    "web:export_download": ("export", "302 404 404 404 200/404 404 404 404 404"),
     "web:indicator_edit": ("indicator", "302 404 404 404 404 404 404 404 200"),
     "web:indicator_list": ("year", "302 404 404 404 404 404 200 200 200"),
     "web:indicator_new": ("year", "302 404 404 404 404 404 404 404 200"),
     "web:project_documents": ("ptai", "302 404 200/404 404 200/404 200/404 200 200 200"),
     "web:referent_create": (None, "302 404 404 404 200 200 404 404 200"),
-    "web:referent_delete": ("absent", "302 405 405 405 405 405 405 405 405", "302 404 404 404 404 404 404 404 404"),
-    "web:referent_edit": ("absent", "302 404 404 404 404 404 404 404 404"),
+    "web:referent_delete": ("referent", "302 405 405 405 405 405 405 405 405", "302 404 404 404 302/404 302/404 404 404 302"),
+    "web:referent_edit": ("referent", "302 404 404 404 200/404 200/404 404 404 200"),
     "web:referent_list": (None, "302 404 404 404 200 200 404 404 200"),
-    "web:report_document_download": ("absent", "302 404 404 404 404 404 404 404 404"),
+    "web:report_document_download": ("report_document", "302 404 200/404 404 200/404 200/404 200 200 200"),
 }
 API: dict[str, tuple[str | None, str]] = {
     # endpoint                                                    objects                         anon norole agent operator instr. prefect diair ministry admin
     "GET /api/v1/authorities/":                                   (None,                          "401 200 200 200 200 200 200 200 200"),
     "GET /api/v1/calls/":                                         (None,                          "401 200 200 200 200 200 200 200 200"),
-    "GET /api/v1/calls/{id}/":                                    ("absent",                      "401 404 404 404 404 404 404 404 404"),
+    "GET /api/v1/calls/{id}/":                                    ("call_closed",                      "401 404 200/404 200/404 200/404 200/404 200 200 200"),
     "GET /api/v1/campaigns/":                                     (None,                          "401 403 403 403 403 403 200 200 200"),
     "GET /api/v1/campaigns/{year}/":                              ("year",                        "401 403 403 403 403 403 200 200 200"),
     "GET /api/v1/ctai/":                                          (None,                          "401 200 200 200 200 200 200 200 200"),
@@ -440,20 +675,20 @@ API: dict[str, tuple[str | None, str]] = {
     "GET /api/v1/ptai/{id}/transitions/":                         ("ptai",                        "401 404 200/404 404 200/404 200/404 200 200 200"),
     "POST /api/v1/ptai/{id}/transitions/{name}/":                 ("ptai_transition",             "401 404 409/404 404 200/404 409/404 409 409 409"),
     "GET /api/v1/amendments/": (None, "401 200 200 200 200 200 200 200 200"),
-    "GET /api/v1/amendments/{id}/": ("absent", "401 404 404 404 404 404 404 404 404"),
-    "GET /api/v1/amendments/{id}/transitions/": ("absent", "401 404 404 404 404 404 404 404 404"),
-    "GET /api/v1/calls/{id}/transitions/": ("absent", "401 404 404 404 404 404 404 404 404"),
+    "GET /api/v1/amendments/{id}/": ("api_amendment", "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "GET /api/v1/amendments/{id}/transitions/": ("api_amendment", "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "GET /api/v1/calls/{id}/transitions/": ("call_closed", "401 404 200/404 200/404 200/404 200/404 200 200 200"),
     "GET /api/v1/committees/": (None, "401 200 200 200 200 200 200 200 200"),
-    "GET /api/v1/committees/{id}/": ("absent", "401 404 404 404 404 404 404 404 404"),
+    "GET /api/v1/committees/{id}/": ("committee", "401 404 200/404 404 200/404 200/404 200 200 200"),
     "GET /api/v1/evaluations/": (None, "401 200 200 200 200 200 200 200 200"),
-    "GET /api/v1/evaluations/{id}/": ("absent", "401 404 404 404 404 404 404 404 404"),
+    "GET /api/v1/evaluations/{id}/": ("evaluation", "401 404 200/404 404 200/404 200/404 200 200 200"),
     "GET /api/v1/ledger/": (None, "401 403 403 403 200 200 200 200 200"),
-    "GET /api/v1/ledger/{id}/": ("absent", "401 403 403 403 404 404 404 404 404"),
+    "GET /api/v1/ledger/{id}/": ("entry", "401 403 403 403 200/404 200/404 200 200 200"),
     "GET /api/v1/reports/": (None, "401 200 200 200 200 200 200 200 200"),
-    "GET /api/v1/reports/{id}/": ("absent", "401 404 404 404 404 404 404 404 404"),
-    "GET /api/v1/reports/{id}/transitions/": ("absent", "401 404 404 404 404 404 404 404 404"),
-    "POST /api/v1/amendments/{id}/transitions/{name}/": ("absent_transition", "401 404 404 404 404 404 404 404 404"),
-    "POST /api/v1/calls/{id}/transitions/{name}/": ("absent_transition", "401 404 404 404 404 404 404 404 404"),
-    "POST /api/v1/reports/{id}/transitions/{name}/": ("absent_transition", "401 404 404 404 404 404 404 404 404"),
+    "GET /api/v1/reports/{id}/": ("report", "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "GET /api/v1/reports/{id}/transitions/": ("report", "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "POST /api/v1/amendments/{id}/transitions/{name}/": ("api_amendment_transition", "401 404 409/404 404 409/404 400/404 409 409 409"),
+    "POST /api/v1/calls/{id}/transitions/{name}/": ("call_transition", "401 409 200/409 409 409 409 409 409 409"),
+    "POST /api/v1/reports/{id}/transitions/{name}/": ("report_transition", "401 404 409/404 404 409/404 409/404 409 409 409"),
 }
 # fmt: on

@@ -355,8 +355,9 @@ def test_f23_the_demo_steers_the_programme(db_access: dict[str, Any]) -> None:
     assert {ReportState.ACCEPTED, ReportState.SUBMITTED, ReportState.COMPLETION_REQUESTED} <= states
     assert Report.objects.late().exists()
     assert sorted(Committee.objects.values_list("level", flat=True)) == sorted(
-        [CommitteeLevel.DEPARTMENT, CommitteeLevel.NATIONAL]
+        [CommitteeLevel.DEPARTMENT, CommitteeLevel.DEPARTMENT, CommitteeLevel.NATIONAL]
     )
+    assert set(Committee.objects.values_list("department__code", flat=True)) == {None, "38", "69"}
     lyon = Contract.objects.get(kind=ContractKind.CTAI, authority__siren="200046977")
     assert Decision.objects.filter(committee__level=CommitteeLevel.NATIONAL).count() == 2
     assert Event.objects.for_target(lyon).filter(verb="steering.decision").exists()

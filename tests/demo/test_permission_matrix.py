@@ -140,3 +140,26 @@ def test_every_page_and_endpoint_answers_each_role_as_the_matrix_declares(client
     ]
 
     assert not problems, "\n".join(problems)
+
+
+# Answered on every scope by design: a collectivité's public page, and applying to an open call
+# (every opérateur may apply to any open call for projects).
+OPEN_TO_EVERY_SCOPE = {"web:territory_detail", "web:call_apply"}
+SCOPED_ROLES = ("agent", "operator", "instructor", "prefect")
+
+
+def test_no_scoped_role_is_declared_a_success_on_another_scopes_object() -> None:
+    """The table itself cannot bless a leak: on a scoped row, the agent, the opérateur, the
+    instructeur and the préfet never succeed (2xx, or a redirect after a write) on the other
+    scope's object — the test above proves the table, this one reads it (no request)."""
+    finders = matrix._finders()
+    leaks = []
+    for key, row in [*matrix.WEB.items(), *matrix.API.items()]:
+        finder = row[0]
+        if finder is None or not finders[finder][0] or key in OPEN_TO_EVERY_SCOPE:
+            continue
+        for codes in row[1:]:
+            for role, (_own, other) in zip(matrix.ROLES, parse(codes), strict=True):
+                if role in SCOPED_ROLES and 200 <= other < 400:
+                    leaks.append(f"{key} ({finder}): {role} answers {other} on the other scope")
+    assert not leaks, "\n".join(leaks)
