@@ -34,6 +34,7 @@ from documents.models import Document
 from documents.services import attach, generate
 from programme.errors import TransitionError
 from programme.workflow import AvailableTransition, TransitionForm, Workflow
+from referential.naming import letter_name
 
 T = AmendmentTransitionName
 
@@ -201,8 +202,9 @@ def generate_pdf(*, amendment: Amendment, user: Any) -> Document:
             **prefecture_block(contract.department),
             "reference": f"CTAI-{contract.pk}-A{amendment.number}",
             "contract_title": str(contract),
-            "authority_name": contract.authority.name,
+            "authority_name": letter_name(contract.authority).in_sentence,
             "department_name": contract.department.name,
+            "department_of_name": contract.department.of_name,
             "contract_signed_on": contract.signed_on,
             "number": amendment.number,
             "objects": amendment.objects_labels(),
@@ -214,6 +216,7 @@ def generate_pdf(*, amendment: Amendment, user: Any) -> Document:
             "prefect_name": contract.prefect_name,
             "delegate_name": contract.delegate_name,
             "amendment_signed_on": amendment.signed_on,
+            **({"issued_on": amendment.signed_on} if amendment.signed_on else {}),
         },
         kind=KIND_DRAFT,
         filename=f"avenant-{amendment.number}-ctai-{contract.pk}",

@@ -30,6 +30,7 @@ from contracts.models import Contract
 from documents.authority import prefecture_block
 from documents.models import Document
 from documents.services import attach, generate
+from referential.naming import letter_name
 
 S = ContractState
 
@@ -107,9 +108,15 @@ def may_generate_letter(contract: Contract, user: Any) -> bool:
     return contract.state in LETTER_STATES and permissions.may_contribute(contract, user)
 
 
+def _authority_names(contract: Contract) -> dict[str, str]:
+    """The collectivité as a deed names it: in a heading, and inside a sentence."""
+    name = letter_name(contract.authority)
+    return {"authority_name": name.title, "authority_in_sentence": name.in_sentence}
+
+
 def letter_context(contract: Contract) -> dict[str, Any]:
     return {
-        "authority_name": contract.authority.name,
+        **_authority_names(contract),
         "department_name": contract.department.name,
         "department_code": contract.department.code,
         "department_of_name": contract.department.of_name,  # "de l'Isère"
@@ -158,8 +165,9 @@ def draft_text(contract: Contract) -> str:
         "contracts/contract_text.txt",
         {
             "contract": contract,
-            "authority": contract.authority.name,
+            "authority": letter_name(contract.authority).in_sentence,
             "department": contract.department.name,
+            "department_of": contract.department.of_name,
             "duration_years": contract.duration_years,
             "effective_from": contract.effective_from,
             "effective_to": contract.effective_to,
@@ -218,13 +226,16 @@ def generate_text_pdf(*, contract: Contract, user: Any) -> Document:
             "reference": f"CTAI-{contract.pk}",
             "contract_title": str(contract),
             "kind_label": contract.get_kind_display(),
-            "authority_name": contract.authority.name,
+            **_authority_names(contract),
             "department_name": contract.department.name,
+            "department_of_name": contract.department.of_name,
             "text": current_text(contract),
             "elected_official_name": contract.elected_official_name,
             "prefect_name": contract.prefect_name,
             "delegate_name": contract.delegate_name,
             "signed_on": contract.signed_on,
+            # A signed contract is printed as of its signature, not of the day it is printed.
+            **({"issued_on": contract.signed_on} if contract.signed_on else {}),
         },
         kind=KIND_TEXT,
         filename=f"contrat-ctai-{contract.pk}",

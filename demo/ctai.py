@@ -891,43 +891,39 @@ def _walk_programming(
 ) -> Programming:
     signatory = SIGNATORIES[spec.signatory]
     agent, prefect, diair = users[signatory.agent], users[PREFECTS[signatory.department]], users[DIAIR]
-    programming = programming_services.create_programming(
-        user=agent,
-        contract=contract,
-        campaign=campaigns[spec.year],
-        base_amount=Decimal(spec.base),
-        complement_amount=Decimal(spec.complement),
-    )
-    actions = [
-        programming_services.add_action(
-            user=agent, programming=programming, **_action_fields(action, signatory, authorities[spec.signatory])
-        )
-        for action in spec.actions
-    ]
+    day = _programming_days(spec, contract)
+    with moment(day["created"]):
+        programming = _draft_programming(spec, contract, agent, signatory, authorities, campaigns)
     if spec.state == P.DRAFT:
         return programming
-    programming = programming_services.apply_transition(
-        programming=programming, name=PT.PRESENT, user=agent, reason=PRESENTATION
-    )
-    for action, demo in zip(actions, spec.actions, strict=True):
-        if demo.review != PENDING:
-            programming_services.review_action(
-                user=diair, action=action, decision=demo.review, reason=demo.review_reason
-            )
-    if spec.state == P.CHANGES_REQUESTED:
+    with moment(day["presented"]):
         programming = programming_services.apply_transition(
-            programming=programming, name=PT.REQUEST_CHANGES, user=diair, reason=spec.changes_reason
+            programming=programming, name=PT.PRESENT, user=agent, reason=PRESENTATION
         )
-    elif spec.state in (P.APPROVED, P.COMMITTED, P.CLOSED):
+    with moment(day["reviewed"]):
+        for action, demo in zip(programming.actions.order_by("pk"), spec.actions, strict=True):
+            if demo.review != PENDING:
+                programming_services.review_action(
+                    user=diair, action=action, decision=demo.review, reason=demo.review_reason
+                )
+    with moment(day["decided"]):
+        if spec.state == P.CHANGES_REQUESTED:
+            return programming_services.apply_transition(
+                programming=programming, name=PT.REQUEST_CHANGES, user=diair, reason=spec.changes_reason
+            )
+        if spec.state not in (P.APPROVED, P.COMMITTED, P.CLOSED):
+            return programming
         programming = programming_services.apply_transition(
             programming=programming, name=PT.APPROVE, user=diair, reason=APPROVAL
         )
-        if spec.state in (P.COMMITTED, P.CLOSED):
+    if spec.state in (P.COMMITTED, P.CLOSED):
+        with moment(day["committed"]):
             # The year's credits committed, the advance paid (`finance.services.fund`).
             programming = programming_services.apply_transition(programming=programming, name=PT.COMMIT, user=prefect)
-        if spec.state == P.CLOSED:
-            assert spec.report is not None, spec
-            received, spent_base, spent_complement = spec.report
+    if spec.state == P.CLOSED:
+        assert spec.report is not None, spec
+        received, spent_base, spent_complement = spec.report
+        with moment(day["closed"]):
             for action in programming.actions.filter(review=ActionReview.ACCEPTED):
                 accept_final_report(target=action, agent=agent, reviewer=prefect, spent=action.state_amount)
             programming = programming_services.apply_transition(
@@ -939,6 +935,44 @@ def _walk_programming(
                 final_base_amount=spent_base,
                 final_complement_amount=spent_complement,
             )
+    return programming
+
+
+def _programming_days(spec: DemoProgramming, contract: Contract) -> dict[str, date]:
+    """The days of a programming's story, in its campaign year (never before its contract's
+    signature): drafted, presented three weeks later, reviewed, decided, committed; closed once its
+    report is received."""
+    start = date(spec.year, 1, 15)
+    if contract.signed_on is not None:
+        start = max(start, contract.signed_on + timedelta(days=7))
+    days = {
+        name: start + timedelta(days=offset)
+        for name, offset in (("created", 0), ("presented", 21), ("reviewed", 35), ("decided", 49), ("committed", 70))
+    }
+    received = spec.report[0] if spec.report else days["committed"]
+    days["closed"] = max(received + timedelta(days=10), days["committed"] + timedelta(days=30))
+    return days
+
+
+def _draft_programming(
+    spec: DemoProgramming,
+    contract: Contract,
+    agent: User,
+    signatory: Any,
+    authorities: dict[str, Authority],
+    campaigns: dict[int, Campaign],
+) -> Programming:
+    programming = programming_services.create_programming(
+        user=agent,
+        contract=contract,
+        campaign=campaigns[spec.year],
+        base_amount=Decimal(spec.base),
+        complement_amount=Decimal(spec.complement),
+    )
+    for action in spec.actions:
+        programming_services.add_action(
+            user=agent, programming=programming, **_action_fields(action, signatory, authorities[spec.signatory])
+        )
     return programming
 
 

@@ -22,6 +22,7 @@ from finance.services import advance_of
 from programme.enums import BudgetLineCode, TargetPublic
 from projects.enums import TransitionName
 from projects.models import Project, ProjectTransition
+from referential.naming import letter_name
 
 REFUSALS = (TransitionName.PREFECT_REFUSE, TransitionName.MINISTRY_REFUSE)
 GENERATED_KINDS = ("decision-attributive", "lettre-notification", "lettre-refus")
@@ -54,6 +55,16 @@ def _decided_on(project: Project, *names: str) -> date | None:
     return timezone.localtime(log.created_at).date() if log is not None else None
 
 
+def _recipient(project: Project) -> dict[str, Any]:
+    """The collectivité as a letter names it: recipient block, salutation, name in a sentence."""
+    name = letter_name(project.lead_authority)
+    return {
+        "recipient_name": name.in_sentence,
+        "recipient_lines": name.recipient_lines,
+        "addressee": name.addressee,
+    }
+
+
 def _common(project: Project, actor: Any, *, ministry: bool = False, on: date | None = None) -> dict[str, Any]:
     return {
         **issued_by(project.department, actor, ministry=ministry),
@@ -78,7 +89,7 @@ def generate_decision_documents(project: Project, actor: Any) -> list[Document]:
         template_name="decision_attributive.html",
         context={
             **common,
-            "beneficiary_name": project.lead_authority.name,
+            "beneficiary_name": letter_name(project.lead_authority).in_sentence,
             "summary": project.summary,
             "amount": granted,
             "budget_line": BudgetLineCode(line).label,
@@ -98,7 +109,7 @@ def generate_decision_documents(project: Project, actor: Any) -> list[Document]:
         template_name="notification_letter.html",
         context={
             **common,
-            "recipient_name": project.lead_authority.name,
+            **_recipient(project),
             "amount": granted,
             "advance_amount": advance,
             "decision_reference": project.reference,
@@ -123,7 +134,7 @@ def generate_refusal_letter(project: Project, actor: Any) -> Document:
                 ministry=last is not None and last.transition == TransitionName.MINISTRY_REFUSE,
                 on=_decided_on(project, *REFUSALS),
             ),
-            "recipient_name": project.lead_authority.name,
+            **_recipient(project),
             "reason": last.reason if last else "",
             "requested_amount": project.requested_amount,
             "submitted_on": project.submitted_at.date() if project.submitted_at else None,

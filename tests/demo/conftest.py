@@ -23,9 +23,16 @@ def seeded(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any)
         atomic.__enter__()
         try:
             first = seed(tokens_file)
+            first_tokens = tokens_file.read_text()
             counts = every_count()
             second = seed(tokens_file)
-            yield {"first": first, "second": second, "counts": counts, "tokens_file": tokens_file}
+            yield {
+                "first": first,
+                "second": second,
+                "counts": counts,
+                "tokens_file": tokens_file,
+                "first_tokens": first_tokens,
+            }
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)

@@ -29,7 +29,7 @@ PROJECT_APPS = (
 
 def seed(tokens_file: Path | None = None) -> str:
     out = StringIO()
-    call_command("seed_demo", tokens_file=tokens_file, stdout=out)
+    call_command("seed_demo", tokens_file=tokens_file, stdout=out, verbosity=2)  # -v 2: every account listed
     return out.getvalue()
 
 

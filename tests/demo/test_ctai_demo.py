@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
@@ -374,3 +375,19 @@ def test_the_contracts_timelines_carry_the_dates_of_their_story(db_access: dict[
         event = Event.objects.for_target(contract).get(verb="contracts.sign")
         assert event.created_at.date() == contract.signed_on, contract
         assert contract.transitions.get(transition="sign").created_at.date() == contract.signed_on, contract
+
+
+def test_the_programmings_timelines_carry_the_dates_of_their_year(db_access: dict[str, Any]) -> None:
+    """Issue 10: a programming of 2021 is drafted, presented, approved and committed in 2021 (after
+    its contract's signature), closed once its report is received — not on the day of the seeding."""
+    for programming in Programming.objects.select_related("contract", "campaign"):
+        logs = list(programming.transitions.order_by("created_at", "pk"))
+        assert programming.created_at.year == programming.campaign.year, programming
+        if programming.contract.signed_on is not None:
+            assert programming.created_at.date() > programming.contract.signed_on, programming
+        for log in logs:
+            if log.transition != "close":
+                assert log.created_at.year == programming.campaign.year, (programming, log.transition)
+            assert log.created_at >= programming.created_at, (programming, log.transition)
+        events = Event.objects.for_target(programming)
+        assert not events.filter(created_at__date=timezone.localdate()).exists(), programming
