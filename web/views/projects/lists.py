@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -19,6 +18,7 @@ from projects.models import Project
 from web.exports import Cell, Listing, exported, request_for
 from web.forms.projects import SORTS, ProjectFilterForm
 from web.lists import kept_query, sortable_headers, sorted_by
+from web.paging import ListPaginator
 from web.views.accounts import _require
 from web.views.projects.common import can_create_ptai, can_see_ptai
 
@@ -65,7 +65,11 @@ def filtered(request: HttpRequest) -> tuple[ProjectFilterForm, QuerySet[Project]
 @_require(can_see_ptai)
 def project_list(request: HttpRequest) -> HttpResponse:
     form, projects, sort = filtered(request)
-    page = Paginator(projects.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The count (estimated for the whole national list, web.paging), the page's ids by the sort's
+    # index, then the page's files with their joins and money.
+    page = ListPaginator(projects.values_list("pk", flat=True), PAGE_SIZE, estimate=True).get_page(
+        request.GET.get("page")
+    )
     ids = list(page.object_list)
     rows = {p.pk: p for p in Project.objects.filter(pk__in=ids).for_list().with_money()}
     return render(
