@@ -30,29 +30,39 @@ from django.db.models import QuerySet
 EXACT_NEAR_END = 0.9
 
 
-def estimated_rows(queryset: QuerySet[Any]) -> int | None:
-    """The planner's estimate of the rows of `queryset`'s table when `queryset` is the whole table
-    (no WHERE, no DISTINCT, no slicing) on PostgreSQL and above the threshold; else None."""
+def whole_table_count(queryset: QuerySet[Any]) -> tuple[int, bool] | None:
+    """For `queryset` the whole of its table (no WHERE, no DISTINCT, no slicing) on PostgreSQL:
+    (rows, estimated) in one query, whichever side of the threshold (so a page's query count does
+    not change with the data): the planner's estimate above `COUNT_ESTIMATE_ABOVE`, else
+    `COUNT(*)`. None for any other queryset (the caller counts it)."""
     query = queryset.query
-    threshold = getattr(settings, "COUNT_ESTIMATE_ABOVE", 20_000)
     if query.where or query.distinct or query.low_mark or query.high_mark is not None or query.combinator:
         return None
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [queryset.model._meta.db_table])
+        cursor.execute(
+            f"SELECT CASE WHEN reltuples >= %s THEN reltuples::bigint ELSE (SELECT COUNT(*) FROM {table}) END,"
+            " reltuples >= %s FROM pg_class WHERE oid = %s::regclass",
+            [settings.COUNT_ESTIMATE_ABOVE, settings.COUNT_ESTIMATE_ABOVE, queryset.model._meta.db_table],
+        )
         row = cursor.fetchone()
-    if not row or row[0] is None or row[0] < threshold:  # -1: never analysed
-        return None
-    return int(row[0])
+    return (int(row[0]), bool(row[1])) if row else None
 
 
 class ListPaginator(Paginator):
     def __init__(self, object_list: Any, per_page: int, *, count: int | None = None, estimate: bool = False) -> None:
         super().__init__(object_list, per_page)
         self._known = count
-        self._estimate = estimated_rows(object_list) if estimate and count is None else None
+        self._estimate: int | None = None
+        if estimate and count is None and (counted := whole_table_count(object_list)) is not None:
+            rows, estimated = counted
+            if estimated:
+                self._estimate = rows
+            else:
+                self._known = rows
 
     @property
     def estimated(self) -> bool:
