@@ -52,7 +52,7 @@ def whole_table_count(queryset: QuerySet[Any]) -> tuple[int, bool] | None:
     return (int(row[0]), bool(row[1])) if row else None
 
 
-class ListPaginator(Paginator):
+class ListPaginator(Paginator):  # type: ignore[type-arg]
     def __init__(self, object_list: Any, per_page: int, *, count: int | None = None, estimate: bool = False) -> None:
         super().__init__(object_list, per_page)
         self._known = count

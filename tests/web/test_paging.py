@@ -3,6 +3,8 @@ threshold, shown « environ ») and their pages (F38: lists usable at national s
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -46,7 +48,7 @@ def test_pages_near_the_end_and_filtered_lists_are_counted_exactly() -> None:
 
 
 def test_below_the_threshold_or_on_sqlite_the_count_is_exact_and_a_known_count_is_not_recounted(
-    django_assert_num_queries,
+    django_assert_num_queries: Any,
 ) -> None:
     rows = ContentType.objects.order_by("pk").values_list("pk", flat=True)
     exact = rows.count()

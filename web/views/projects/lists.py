@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from itertools import batched
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -17,7 +17,7 @@ from django.shortcuts import render
 
 from programme.enums import TargetPublic
 from projects.enums import ProjectState
-from projects.models import Project
+from projects.models import Project, ProjectQuerySet
 from web.exports import Cell, Listing, exported, request_for
 from web.forms.projects import SORTS, ProjectFilterForm
 from web.lists import kept_query, sortable_headers, sorted_by
@@ -113,21 +113,25 @@ def _export_rows(projects: QuerySet[Project]) -> Iterator[Sequence[Cell]]:
     each chunk's domains in one query. Same columns and formats as the list's files."""
     states = {value: str(label) for value, label in ProjectState.choices}
     publics = {value: str(label) for value, label in TargetPublic.choices}
-    rows = projects.with_money().values_list(
-        "pk",
-        "reference",
-        "title",
-        "lead_authority__name",
-        "department__code",
-        "campaign__year",
-        "state",
-        "target_public",
-        "requested_amount",
-        "granted_amount",
-        "committed_amount",
-        "paid_amount",
-        "created_at",
-        "submitted_at",
+    rows = (
+        cast(ProjectQuerySet, projects)  # type: ignore[misc]  # annotations of with_money()
+        .with_money()
+        .values_list(
+            "pk",
+            "reference",
+            "title",
+            "lead_authority__name",
+            "department__code",
+            "campaign__year",
+            "state",
+            "target_public",
+            "requested_amount",
+            "granted_amount",
+            "committed_amount",
+            "paid_amount",
+            "created_at",
+            "submitted_at",
+        )
     )
     links = Project.domains.through.objects.order_by("domain__position", "domain__label", "domain_id")
     for chunk in batched(rows.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK, strict=False):
