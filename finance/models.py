@@ -157,6 +157,8 @@ class LedgerEntry(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["envelope", "kind"], name="entry_by_envelope_kind"),
+            # The ledger's order (newest first): its pages of ids are an index-only scan.
+            models.Index(fields=["created_at", "id"], name="entry_by_created"),
             models.Index(
                 fields=["funded_type", "funded_id"], condition=Q(funded_type__isnull=False), name="entry_by_file"
             ),

@@ -152,7 +152,11 @@ class Report(FSMModelMixin, models.Model):
                 name="report_handed_in_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["state", "due_on"], name="report_by_state_due")]
+        indexes = [
+            models.Index(fields=["state", "due_on"], name="report_by_state_due"),
+            # The list's order: its pages of ids are an index-only scan, deep pages included.
+            models.Index(fields=["due_on", "id"], name="report_by_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{Period(self.period).label} — {self.title}"

@@ -401,3 +401,7 @@ RETENTION_LOGIN_LOGS_DAYS = env_int("RETENTION_LOGIN_LOGS_DAYS", 365)  # django-
 RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 5 * 365)  # audit events other than money
 # Whom to ask about one's personal data (the « Données personnelles » page).
 PERSONAL_DATA_CONTACT_EMAIL = env_str("PERSONAL_DATA_CONTACT_EMAIL", "contact-diar@interieur.gouv.fr")
+
+# Above this many rows, the whole national PTAI list and ledger show PostgreSQL's estimate of their
+# count (« environ … », web/paging.py) instead of counting every row on each page view.
+COUNT_ESTIMATE_ABOVE = env_int("COUNT_ESTIMATE_ABOVE", 20_000)

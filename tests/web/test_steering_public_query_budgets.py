@@ -163,7 +163,20 @@ def test_a_collectivite_public_page_keeps_its_query_count(
     add_steering_rows(rows)
     path = f"/territoires/{commune(GRENOBLE).pk}/"
     assert anonymous.get(path).status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):  # totals, then at most 100 projects and 100 actions
         response = anonymous.get(path)
     assert response.status_code == 200
-    assert response.text.count("Accès au logement") == rows
+    assert response.text.count("Accès au logement") == min(rows // 2, 100) * 2
+    assert ("les 100 plus récents sur 500" in response.text.lower()) == (rows == 1000)
+
+
+@pytest.mark.parametrize(("path", "row"), [("/comites/", '">Comité '), ("/evaluations/", '<h2 class="fr-h4">')])
+def test_committees_and_evaluations_are_paged(request: pytest.FixtureRequest, path: str, row: str) -> None:
+    """F38-F40 lists at national scale: 50 committees or evaluations a page, the rest a page away."""
+    client: PersonaClient = persona(request, "diair")
+    add_steering_rows(120)
+    first = client.get(path).text
+    last = client.get(f"{path}?page=1000").text  # beyond the end: the last page
+    assert first.count(row) == 50
+    assert "Page suivante" in first and "Page précédente" in last
+    assert 0 < last.count(row) <= 50

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,6 +30,9 @@ from steering.models import Committee, Evaluation
 from web.forms.steering import DecisionForm, EvaluationForm, SteeringCommitteeForm
 from web.views.pilotage import can_steer
 
+# Committees and evaluations are paged (≈ 1 000 committees nationally after ten years).
+PAGE_SIZE = 50
+
 
 def _levels(user: Any) -> list[tuple[str, str]]:
     levels = []
@@ -42,11 +46,12 @@ def _levels(user: Any) -> list[tuple[str, str]]:
 def committee_list(request: HttpRequest) -> HttpResponse:
     if not can_steer(request.user):
         raise Http404
-    committees = Committee.objects.for_user(request.user).select_related("department")
+    committees = Committee.objects.for_user(request.user).select_related("department").order_by("-held_on", "-pk")
+    page = Paginator(committees, PAGE_SIZE).get_page(request.GET.get("page"))  # a count, then one page
     return render(
         request,
         "web/committees/list.html",
-        {"committees": committees, "can_create": bool(_levels(request.user))},
+        {"committees": page.object_list, "page": page, "can_create": bool(_levels(request.user))},
     )
 
 
@@ -184,8 +189,13 @@ def committee_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def evaluation_list(request: HttpRequest) -> HttpResponse:
     if not can_steer(request.user):
         raise Http404
-    evaluations = Evaluation.objects.for_user(request.user).select_related("department", "authority", "committee")
-    return render(request, "web/committees/evaluations.html", {"evaluations": evaluations})
+    evaluations = (
+        Evaluation.objects.for_user(request.user)
+        .select_related("department", "authority", "committee")
+        .order_by("-completed_on", "-pk")
+    )
+    page = Paginator(evaluations, PAGE_SIZE).get_page(request.GET.get("page"))  # a count, then one page
+    return render(request, "web/committees/evaluations.html", {"evaluations": page.object_list, "page": page})
 
 
 def evaluation_create(request: HttpRequest, kind: str, pk: int) -> HttpResponse:

@@ -36,6 +36,7 @@ from programme.models import Campaign
 from referential.models import scope_of
 from web.exports import Cell, Listing, exported, request_for
 from web.forms.finance import DelegateForm, EntryFilterForm, LedgerFilterForm, OpenCreditsForm, ReverseForm
+from web.paging import ListPaginator
 from web.views.accounts import _require
 
 PAGE_SIZE = 50
@@ -448,9 +449,18 @@ def _ledger(request: HttpRequest) -> tuple[LedgerFilterForm, QuerySet[LedgerEntr
 @_require(can_see_budget)
 def ledger(request: HttpRequest) -> HttpResponse:
     form, entries = _ledger(request)
-    entries = entries.select_related(*LEDGER_RELATED).order_by("-created_at", "-pk")
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))  # a count, then one page
-    context = {"form": form, "page": page, "entries": page.object_list, "query": request.GET.urlencode()}
+    # The count (estimated for the whole national ledger, web.paging), the page's ids by the
+    # (created_at, id) index, then the page's entries with their joins.
+    ids = entries.order_by("-created_at", "-pk").values_list("pk", flat=True)
+    page = ListPaginator(ids, PAGE_SIZE, estimate=True).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    rows = LedgerEntry.objects.select_related(*LEDGER_RELATED).in_bulk(shown)
+    context = {
+        "form": form,
+        "page": page,
+        "entries": [rows[pk] for pk in shown if pk in rows],
+        "query": request.GET.urlencode(),
+    }
     return render(request, "web/finance/ledger.html", context, status=400 if form.errors else 200)
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -39,6 +40,8 @@ from web.views.public import current_campaign
 # A signed CTAI, in force or over, or a CTAIR widened into one: public facts of the programme.
 SIGNED_STATES = (ContractState.SIGNED, ContractState.ENDED, ContractState.WIDENED)
 PAGE_SIZE = 20
+# A collectivité's public page shows at most this many projects and as many actions.
+TERRITORY_ROWS = 100
 
 
 def _signed_contracts() -> QuerySet[Contract]:
@@ -122,18 +125,30 @@ def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Cette collectivité n'a ni contrat signé ni projet financé.")
     authority = get_object_or_404(Authority.objects.select_related("department", "region"), pk=pk)
     contracts = _signed_contracts().filter(authority=authority).order_by("signed_on")
-    entries = list(
-        CatalogueEntry.objects.filter(authority=authority)
-        .select_related("authority", "department")
+    # Bounded: the totals of every funded file in one query, then the most recent of each kind (a
+    # métropole has hundreds after ten years); the catalogue, filtered, holds them all.
+    entries = CatalogueEntry.objects.filter(authority=authority)
+    totals = entries.aggregate(
+        total=Sum("amount"),
+        ptai=Count("pk", filter=Q(kind="ptai")),
+        ctai=Count("pk", filter=Q(kind="ctai")),
+    )
+    shown = (
+        entries.select_related("authority", "department")
         .prefetch_related("domains")
         .order_by("-campaign_year", "kind", "title")
     )
+    department = authority.department
+    catalogue_query = urlencode({"q": authority.name, **({"department": department.code} if department else {})})
     context = {
         "authority": authority,
         "contracts": contracts,
-        "projects": [e for e in entries if e.kind == "ptai"],
-        "actions": [e for e in entries if e.kind == "ctai"],
-        "total": sum((e.amount for e in entries), start=0),
+        "projects": list(shown.filter(kind="ptai")[:TERRITORY_ROWS]),
+        "actions": list(shown.filter(kind="ctai")[:TERRITORY_ROWS]),
+        "counts": {"ptai": totals["ptai"], "ctai": totals["ctai"]},
+        "shown_at_most": TERRITORY_ROWS,
+        "catalogue_url": f"{reverse('web:catalogue')}?{catalogue_query}",
+        "total": totals["total"] or 0,
     }
     return render(request, "web/public/territory_detail.html", context)
 

@@ -10,7 +10,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,8 +32,11 @@ from steering.schedule import (
 )
 from web.forms.contracts import DocumentUploadForm
 from web.forms.reports import PERSONAL_DATA_NOTICE, ReportFilterForm, ReportForm, ReportReviewForm
+from web.paging import ListPaginator
 
 PAGE_SIZE = 50
+# The list's totals: key in the template → indicator code in a report's values.
+REACHED = {"bpi": "bpi_reached", "others": "newcomers_reached"}
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
@@ -47,14 +52,21 @@ def report_list(request: HttpRequest) -> HttpResponse:
             reports = reports.late()
         if data["departement"]:
             reports = reports.filter(department__code=data["departement"])
-    # The people reached by the listed reports (the dashboard's "accompagnés" links here): one query.
-    reached = {"bpi": 0, "others": 0}
-    for values in reports.order_by().values_list("values", flat=True):
-        reached["bpi"] += int(values.get("bpi_reached") or 0)
-        reached["others"] += int(values.get("newcomers_reached") or 0)
-    reports = reports.select_related("department", "authority", "campaign").order_by("due_on", "pk")
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "reports": page.object_list, "reached": reached}
+    # The count and the people reached by the listed reports (the dashboard's "accompagnés" links
+    # here) in one query, summed by the database from the reports' values.
+    totals = reports.order_by().aggregate(
+        n=Count("pk"),
+        **{key: Sum(Cast(KeyTextTransform(code, "values"), IntegerField())) for key, code in REACHED.items()},
+    )
+    reached = {key: totals[key] or 0 for key in REACHED}
+    # The page's ids first (an index-only scan of (due_on, id)), then its 50 reports with their joins.
+    ids_page = ListPaginator(
+        reports.order_by("due_on", "pk").values_list("pk", flat=True), PAGE_SIZE, count=totals["n"]
+    )
+    page = ids_page.get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = Report.objects.select_related("department", "authority", "campaign").in_bulk(ids)
+    context = {"form": form, "page": page, "reports": [rows[pk] for pk in ids if pk in rows], "reached": reached}
     return render(request, "web/reports/list.html", context)
 
 
