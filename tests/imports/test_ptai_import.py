@@ -188,6 +188,10 @@ def test_the_file_page_shows_the_marker_and_the_timeline_says_where_it_came_from
     assert "Hors registre des écritures (dossier repris)" in text
     listing = text_of(PersonaClient(diair).get(reverse("web:project_list")).content.decode())
     assert "Repris d'un tableau" in listing
+    export = PersonaClient(diair).get(reverse("web:project_csv"))
+    rows = b"".join(export.streaming_content if export.streaming else [export.content]).decode("utf-8-sig")
+    row = next(line for line in rows.splitlines() if grenoble.reference in line)
+    assert "Soldé (repris d'un tableau, hors registre)" in row
 
 
 def test_a_historical_ptai_owes_no_report_and_stays_out_of_the_open_data(diair, ctair_campaigns):
