@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from contracts.enums import CallState
 from contracts.models import Action, CallApplication, Programming
 from programme.models import Campaign
 from tests.api.conftest import API, ApiClient
@@ -46,7 +45,9 @@ def test_f22_an_operator_applies_then_the_collectivite_scores_retains_and_progra
     assert refused(agent.post_json(f"{CALLS}/{call.pk}/applications/", PROPOSAL), 403)["code"] == "permission_denied"
     wrong = refused(operator.post_json(f"{CALLS}/{call.pk}/applications/", {**PROPOSAL, "domains": ["sante"]}))
     assert "domaines" in wrong["detail"]
-    too_much = refused(operator.post_json(f"{CALLS}/{call.pk}/applications/", {**PROPOSAL, "requested_amount": "40000"}))
+    too_much = refused(
+        operator.post_json(f"{CALLS}/{call.pk}/applications/", {**PROPOSAL, "requested_amount": "40000"})
+    )
     assert too_much["code"] == "requested_amount"
     created = ok(operator.post_json(f"{CALLS}/{call.pk}/applications/", PROPOSAL), 201)
     assert (created["status"], created["score"], created["action"]) == ("submitted", None, None)
