@@ -178,11 +178,11 @@ class CampaignCreditsMixin:
     )
     def credits(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         campaign = self.get_object()
+        if not finance_permissions.may_open_credits(request.user):
+            raise exceptions.PermissionDenied("Seul le Ministère ouvre des crédits sur l'enveloppe nationale.")
         body = OpenCreditsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        if not finance_permissions.may_open_credits(request.user):
-            raise exceptions.PermissionDenied("Seul le Ministère ouvre des crédits sur l'enveloppe nationale.")
         line = campaign.budget_lines.filter(code=data["line"]).first()
         if line is None:
             raise exceptions.ValidationError(
@@ -233,13 +233,13 @@ class EnvelopeDelegateMixin:
     )
     def delegate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         source = self.get_object()
-        body = DelegateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
         if not finance_permissions.may_delegate_from(request.user, source):
             raise exceptions.PermissionDenied(
                 "Seul le Ministère délègue les crédits nationaux, et le préfet de région ceux de sa région."
             )
+        body = DelegateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
         department = region = None
         if "departement" in data:
             department = Department.objects.filter(code=data["departement"]).first()
@@ -294,6 +294,10 @@ class LedgerReverseMixin:
     )
     def reverse(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         entry = self.get_object()
+        # Who may not pass such an entry: 403 (an entry of a file keeps the service's explanation, 400).
+        of_a_file = entry.commitment_id is not None or entry.funded_type_id is not None
+        if not (of_a_file or entry.reverses_id is not None or finance_permissions.may_reverse(request.user, entry)):
+            raise exceptions.PermissionDenied("Vous ne pouvez pas annuler cette écriture.")
         body = ReverseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         Envelope.objects.select_for_update().filter(pk=entry.envelope_id).first()

@@ -5,6 +5,7 @@ of its programming — each actor with its own token, through `contracts.calls` 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -86,7 +87,7 @@ def test_f22_an_operator_applies_then_the_collectivite_scores_retains_and_progra
     action = Action.objects.get(application_id=created["id"])
     assert done["status"] == "selected"
     assert done["action"] == {"id": action.pk, "programming": programming.pk}
-    assert (action.state_amount, action.carrier_name) == (20000, done["operator"]["name"])
+    assert (action.state_amount, action.carrier_name) == (Decimal("20000"), done["operator"]["name"])
     assert refused(act(agent, application, "to_action", programming=programming.pk), 409)["code"] == (
         "transition_unavailable"
     )

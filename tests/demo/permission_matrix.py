@@ -105,7 +105,7 @@ def _finders() -> dict[str, tuple[bool, Finder]]:
     from accounts.enums import Role
     from accounts.models import Invitation, Membership, User
     from accounts.services import invite
-    from contracts.models import Action, Contract, Programming
+    from contracts.models import Action, Call, CallApplication, Contract, Programming
     from documents.models import Document
     from documents.services import attach
     from finance.models import Envelope, LedgerEntry
@@ -158,6 +158,17 @@ def _finders() -> dict[str, tuple[bool, Finder]]:
         if found is None:
             pdf = ContentFile(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", name="annexe.pdf")
             found = attach(actor=None, target=contract, uploaded_file=pdf, kind="piece-jointe")
+        return {"pk": found.pk}
+
+    def call(own: bool) -> Kwargs:
+        """Grenoble-Alpes-Métropole's closed call, with the demo opérateur's applications."""
+        found = Call.objects.filter(state="closed", applications__isnull=False).order_by("pk").first()
+        assert found is not None, "the demo has no closed call with applications"
+        return {"pk": found.pk}
+
+    def application(own: bool) -> Kwargs:
+        found = CallApplication.objects.filter(call_id=call(own)["pk"]).order_by("pk").first()
+        assert found is not None
         return {"pk": found.pk}
 
     def invitation(own: bool) -> Kwargs:
@@ -221,6 +232,11 @@ def _finders() -> dict[str, tuple[bool, Finder]]:
         "programming_transition": (True, lambda own: {"pk": programming(own).pk, "name": "approve"}),
         "action": (True, action),
         "document": (True, document),
+        "ptai_document": (True, lambda own: {"pk": ptai(own).pk, "document_id": document(own)["pk"]}),
+        "ctai_document": (True, lambda own: {"pk": ctai(own).pk, "document_id": contract_document(own)["pk"]}),
+        "call": (False, call),
+        "application": (False, application),
+        "application_transition": (False, lambda own: {**application(own), "name": "score"}),
         "contract_document": (True, contract_document),
         "invitation": (True, invitation),
         "envelope": (True, envelope),
@@ -455,5 +471,25 @@ API: dict[str, tuple[str | None, str]] = {
     "POST /api/v1/amendments/{id}/transitions/{name}/": ("absent_transition", "401 404 404 404 404 404 404 404 404"),
     "POST /api/v1/calls/{id}/transitions/{name}/": ("absent_transition", "401 404 404 404 404 404 404 404 404"),
     "POST /api/v1/reports/{id}/transitions/{name}/": ("absent_transition", "401 404 404 404 404 404 404 404 404"),
+    # Issue 13, the API's writes: applications to calls, money, a file's documents and thread.
+    "GET /api/v1/calls/{id}/applications/": ("call", "401 404 200 200 200 200 200 200 200"),
+    "POST /api/v1/calls/{id}/applications/": ("call", "401 404 400 400 400 400 400 400 400"),
+    "GET /api/v1/applications/": (None, "401 200 200 200 200 200 200 200 200"),
+    "GET /api/v1/applications/{id}/": ("application", "401 404 200 200 404 404 404 404 404"),
+    "GET /api/v1/applications/{id}/transitions/": ("application", "401 404 200 200 404 404 404 404 404"),
+    "POST /api/v1/applications/{id}/transitions/{name}/": ("application_transition", "401 404 400 403 404 404 404 404 404"),
+    "POST /api/v1/campaigns/{year}/credits/": ("year", "401 403 403 403 403 403 403 400 400"),
+    "POST /api/v1/envelopes/{id}/delegate/": ("envelope", "401 404 404 404 403/404 403/404 403 403 403"),
+    "POST /api/v1/ledger/{id}/reverse/": ("entry", "401 403 403 403 403/404 403/404 403 400 400"),
+    "GET /api/v1/ptai/{id}/documents/": ("ptai", "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "POST /api/v1/ptai/{id}/documents/": ("ptai", "401 404 415/404 404 415/404 415/404 415 415 415"),
+    "GET /api/v1/ptai/{id}/documents/{document_id}/": ("ptai_document", "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "GET /api/v1/ptai/{id}/messages/": ("ptai", "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "POST /api/v1/ptai/{id}/messages/": ("ptai", "401 404 400/404 404 400/404 400/404 400 400 400"),
+    "GET /api/v1/ctai/{id}/documents/": ("ctai", "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "POST /api/v1/ctai/{id}/documents/": ("ctai", "401 404 415/404 404 415/404 415/404 415 415 415"),
+    "GET /api/v1/ctai/{id}/documents/{document_id}/": ("ctai_document", "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "GET /api/v1/ctai/{id}/messages/": ("ctai", "401 404 200/404 404 200/404 200/404 200 200 200"),
+    "POST /api/v1/ctai/{id}/messages/": ("ctai", "401 404 400/404 404 403/404 400/404 400 403 403"),
 }
 # fmt: on
