@@ -1,4 +1,4 @@
-"""/api/v1/ctai/, /api/v1/programmings/, /api/v1/calls/, /api/v1/priorities/: the CTAI, read through
+"""/api/v1/ctai/, /api/v1/programmings/, /api/v1/priorities/: the CTAI, read through
 the scoped querysets
 (`Contract.objects.for_user`, `Programming.objects.for_user`, and `contracts.calls.calls_for`, the
 calls the pages show), written through `contracts.services` (contracts,
@@ -9,7 +9,8 @@ check, transitions). No rule is re-coded here.
   of the services).
 - Transitions: `api.transitions.TransitionsMixin` (409 when not available to the caller now, e.g.
   a second click; 400 with the French messages and the rule ids when a check refuses).
-- Calls for projects are read only: the pages handle the applications.
+- Documents and the thread: `api.files.FilesMixin` (`contracts.documents`, `messaging`).
+- Calls for projects and applications: `api.calls`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from django.db.models import F, Prefetch, QuerySet
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
@@ -31,9 +31,6 @@ from api.ctai_serializers import (
     ActionReviewSerializer,
     ActionSerializer,
     ActionWriteSerializer,
-    CallDetailSerializer,
-    CallFilterSerializer,
-    CallSerializer,
     CoordinatorWriteSerializer,
     CtaiCreateSerializer,
     CtaiDetailSerializer,
@@ -49,14 +46,14 @@ from api.ctai_serializers import (
     ProgrammingTransitionInputSerializer,
     WorkflowTransitionSerializer,
 )
-from api.transitions import Transition, Transitions, TransitionsMixin
-from contracts import calls as contract_calls
+from api.files import Files, FilesMixin
+from api.transitions import Transitions, TransitionsMixin
+from contracts import documents as contract_documents
 from contracts import permissions as contract_permissions
 from contracts import programming as programmings
 from contracts import services
-from contracts.calls import calls_for
-from contracts.enums import CallState, ProgrammingTransitionName, TransitionName
-from contracts.models import Action, Call, CallQuerySet, Contract, Programming
+from contracts.enums import ProgrammingTransitionName, TransitionName
+from contracts.models import Action, Contract, Programming
 from contracts.programming import FORMS as PROGRAMMING_FORMS
 from contracts.workflow import FORMS as CONTRACT_FORMS
 from programme.models import Campaign, Priority
@@ -125,6 +122,21 @@ def programming_queryset(user: Any) -> QuerySet[Programming]:
 # --- Contracts -----------------------------------------------------------------------------------
 
 
+CTAI_FILES = Files(
+    documents=contract_documents.documents_of,
+    document_of=contract_documents.contract_id_of,
+    upload=lambda contract, user, uploaded_file, kind: contract_documents.attach_document(
+        contract=contract, user=user, kind=kind, uploaded_file=uploaded_file
+    ),
+    may_write=contract_permissions.may_contribute,
+    write_refused="Seuls les agents de la collectivité, le préfet et la Diair écrivent sur le fil du contrat.",
+    kinds=lambda contract, user: [
+        code for code, kind in contract_documents.UPLOADS.items() if kind.who(contract, user)
+    ],
+    kind_now=lambda contract, kind: contract.state in contract_documents.UPLOADS[kind].states,
+)
+
+
 @extend_schema_view(
     list=extend_schema(summary="CTAI et CTAIR du périmètre de l'appelant", parameters=[CtaiFilterSerializer]),
     retrieve=extend_schema(
@@ -150,6 +162,7 @@ def programming_queryset(user: Any) -> QuerySet[Programming]:
     ),
 )
 class CtaiViewSet(
+    FilesMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -165,6 +178,7 @@ class CtaiViewSet(
         names=frozenset(TransitionName.values),
     )
     transition_serializer_class = WorkflowTransitionSerializer
+    files = CTAI_FILES
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         return CtaiSerializer if self.action == "list" else CtaiDetailSerializer
@@ -452,75 +466,3 @@ class PriorityViewSet(viewsets.ReadOnlyModelViewSet[Priority]):
 
     def get_queryset(self) -> QuerySet[Priority]:
         return Priority.objects.order_by("position", "label")
-
-
-# --- Calls for projects --------------------------------------------------------------------------
-
-# A call's life (`contracts.calls`): draft ──publish──▶ published ──close──▶ closed.
-CALL_TRANSITIONS = {
-    "publish": (CallState.DRAFT, Transition("publish", "Publier l'appel", CallState.PUBLISHED, "Publié")),
-    "close": (CallState.PUBLISHED, Transition("close", "Clore l'appel", CallState.CLOSED, "Clos")),
-}
-
-
-def call_transitions(call: Call, user: Any) -> list[Transition]:
-    """What an agent of the call's collectivité may do now (nothing for others)."""
-    if not contract_permissions.may_manage_call(call, user):
-        return []
-    return [transition for source, transition in CALL_TRANSITIONS.values() if call.state == source]
-
-
-def apply_call_transition(call: Call, name: str, user: Any, data: dict[str, Any]) -> Call:
-    apply = contract_calls.publish_call if name == "publish" else contract_calls.close_call
-    return apply(user=user, call=call)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Appels à projets",
-        description=(
-            "Ceux que les pages montrent à l'appelant : les appels ouverts (publiés, avant leur date "
-            "limite) pour tous ; tous ceux de sa collectivité, en préparation compris (agents) ; ceux "
-            "auxquels son opérateur a répondu ; les appels publiés et clos de son territoire (services de "
-            "l'État). `open=true` : les appels ouverts seulement ; `open=false` : les autres."
-        ),
-        parameters=[CallFilterSerializer],
-    ),
-    retrieve=extend_schema(summary="Un appel à projets et son texte"),
-    transitions_list=extend_schema(summary="Transitions de l'appel possibles pour l'appelant (publish, close)"),
-    transition_apply=extend_schema(
-        summary="Publier ou clore un appel à projets", request=None, responses=CallDetailSerializer
-    ),
-)
-class CallViewSet(TransitionsMixin, viewsets.ReadOnlyModelViewSet[Call]):
-    """Appels à projets des collectivités : guide dans docs/api.md, section CTAI. Les agents de la
-    collectivité les publient et les closent ; les pages gèrent les candidatures."""
-
-    lookup_value_regex = r"[0-9]+"
-    transitions = Transitions(
-        available=call_transitions, apply=apply_call_transition, names=frozenset(CALL_TRANSITIONS)
-    )
-
-    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
-        return CallSerializer if self.action == "list" else CallDetailSerializer
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
-
-    def get_queryset(self) -> QuerySet[Call]:
-        calls = (
-            calls_for(self.request.user)
-            .select_related("authority", "campaign")
-            .prefetch_related("domains")
-            .order_by("-deadline", "-pk")
-        )
-        if self.action == "list":
-            filters = CallFilterSerializer(data=self.request.query_params)
-            filters.is_valid(raise_exception=True)
-            wanted = filters.validated_data.get("open")
-            today = timezone.localdate()
-            if wanted is True:
-                calls = cast(CallQuerySet, calls).open(today)
-            elif wanted is False:
-                calls = calls.exclude(state=CallState.PUBLISHED, deadline__gte=today)
-        return calls

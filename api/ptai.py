@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from api.files import Files, FilesMixin
 from api.ptai_serializers import (
     PtaiCreateSerializer,
     PtaiDetailSerializer,
@@ -31,8 +32,11 @@ from api.ptai_serializers import (
     PtaiWriteSerializer,
 )
 from api.transitions import Transitions, TransitionsMixin
+from documents.models import Document
 from programme.models import Campaign
+from projects import permissions as project_permissions
 from projects import services
+from projects.documents import project_id_of
 from projects.enums import TransitionName
 from projects.models import Project
 
@@ -77,6 +81,26 @@ def _write_budget_and_contributions(user: Any, project: Project, data: Mapping[s
         services.set_contributions(user=user, project=project, contributions=rows)
 
 
+def upload_ptai_document(project: Project, user: Any, uploaded_file: Any, kind: str) -> Any:
+    """A « pièce jointe » of the request (`services.attach_document`: the applicant, while editable)."""
+    if kind not in ("", services.ATTACHMENT_KIND):
+        raise exceptions.ValidationError(
+            {"kind": [f"Un PTAI reçoit des pièces jointes (`{services.ATTACHMENT_KIND}`) seulement."]}, code="kind"
+        )
+    return services.attach_document(user=user, project=project, uploaded_file=uploaded_file)
+
+
+PTAI_FILES = Files(
+    documents=lambda project, user: Document.objects.for_target(project).visible_to(user),
+    document_of=project_id_of,
+    upload=upload_ptai_document,
+    may_write=lambda project, user: True,  # everyone who sees the file writes on its thread (its page)
+    write_refused="",
+    kinds=lambda project, user: ("", services.ATTACHMENT_KIND) if project_permissions.may_edit(project, user) else (),
+    kind_now=lambda project, kind: project.is_editable,
+)
+
+
 @extend_schema_view(
     list=extend_schema(summary="PTAI du périmètre de l'appelant", parameters=[PtaiFilterSerializer]),
     retrieve=extend_schema(summary="Un PTAI, son budget, l'engagement de la collectivité et ce qu'il manque"),
@@ -98,6 +122,7 @@ def _write_budget_and_contributions(user: Any, project: Project, data: Mapping[s
     transition_apply=extend_schema(responses=PtaiDetailSerializer),
 )
 class PtaiViewSet(
+    FilesMixin,
     TransitionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -111,6 +136,7 @@ class PtaiViewSet(
         names=frozenset(TransitionName.values),
     )
     transition_serializer_class = PtaiTransitionSerializer
+    files = PTAI_FILES
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         return PtaiSerializer if self.action == "list" else PtaiDetailSerializer

@@ -16,6 +16,8 @@ The rules stay in the domain: the viewset is given two functions and only calls 
 - A name the object's workflow does not know: 404 (only when `names` is given); a transition that
   is not among `available(obj, user)` (wrong state, role, scope — or already applied: a double
   click): 409 `transition_unavailable`, nothing written.
+- `allowed` (optional): who may act on the object at all; a caller in scope without the right
+  gets 403 (with `refused`) instead of 409.
 - `available` should list what the caller may *attempt* (role, scope, state), not filter on the
   programme rules: `apply` then refuses with a `ValidationError` carrying `findings`, and the
   caller gets the French messages and the rule ids (api.errors).
@@ -59,6 +61,10 @@ class Transitions:
     available: Callable[[Any, Any], Iterable[Any]]
     apply: Callable[[Any, str, Any, dict[str, Any]], Any]
     names: frozenset[str] = field(default_factory=frozenset)
+    # Optional: who may act on the object at all (obj, user) -> bool; a caller who sees the object
+    # (in scope) but may not act on it gets 403 with `refused`, rather than 409.
+    allowed: Callable[[Any, Any], bool] | None = None
+    refused: str = "Votre rôle ne permet pas cette opération."
 
 
 class TransitionSerializer(serializers.Serializer[Any]):
@@ -135,6 +141,8 @@ class TransitionsMixin:
         obj = self.get_object()
         if self.transitions.names and name not in self.transitions.names:
             raise exceptions.NotFound(f"Transition inconnue : « {name} ».", code="transition_unknown")
+        if self.transitions.allowed is not None and not self.transitions.allowed(obj, request.user):
+            raise exceptions.PermissionDenied(self.transitions.refused)
         if name not in {str(t.name) for t in self.transitions.available(obj, request.user)}:
             raise Conflict(
                 f"La transition « {name} » n'est pas possible : l'état du dossier ne le permet pas, ou "

@@ -20,7 +20,8 @@ from rest_framework.views import APIView
 
 from api import views
 from api.amendments import AmendmentViewSet
-from api.ctai import CallViewSet, CtaiViewSet, PriorityViewSet, ProgrammingViewSet
+from api.calls import ApplicationViewSet, CallViewSet
+from api.ctai import CtaiViewSet, PriorityViewSet, ProgrammingViewSet
 from api.docs import DocsView, SchemaView
 from api.finance import LedgerViewSet
 from api.ptai import PtaiViewSet
@@ -72,6 +73,7 @@ router.register("ptai", PtaiViewSet, basename="ptai")
 router.register("ctai", CtaiViewSet, basename="ctai")
 router.register("programmings", ProgrammingViewSet, basename="programming")
 router.register("calls", CallViewSet, basename="call")
+router.register("applications", ApplicationViewSet, basename="application")
 router.register("amendments", AmendmentViewSet, basename="amendment")
 router.register("priorities", PriorityViewSet, basename="priority")
 router.register("reports", ReportViewSet, basename="report")

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from api import serializers
+from api.finance import CampaignCreditsMixin, EnvelopeDelegateMixin
 from finance.balances import balances
 from finance.models import Envelope
 from programme import services as programme
@@ -88,7 +89,7 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet[Department]):
         parameters=[OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH, description="Année.")],
     ),
 )
-class CampaignViewSet(viewsets.ReadOnlyModelViewSet[Campaign]):
+class CampaignViewSet(CampaignCreditsMixin, viewsets.ReadOnlyModelViewSet[Campaign]):
     serializer_class = serializers.CampaignSerializer
     permission_classes = [permissions.IsAuthenticated, CanReadProgramme]
     lookup_field = "year"
@@ -105,7 +106,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet[Campaign]):
     ),
     retrieve=extend_schema(summary="Une enveloppe et son solde"),
 )
-class EnvelopeViewSet(viewsets.ReadOnlyModelViewSet[Envelope]):
+class EnvelopeViewSet(EnvelopeDelegateMixin, viewsets.ReadOnlyModelViewSet[Envelope]):
     """Balances come from `finance.balances.balances()`: one grouped query for the whole page."""
 
     serializer_class = serializers.EnvelopeSerializer

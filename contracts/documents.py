@@ -18,18 +18,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from audit.services import record_event
 from contracts import permissions
 from contracts.enums import OPEN_STATES, ContractState
-from contracts.models import Contract
+from contracts.models import Amendment, Contract
 from documents.authority import prefecture_block
 from documents.models import Document
 from documents.services import attach, generate
+from messaging.models import Message
 from referential.naming import letter_name
 
 S = ContractState
@@ -97,6 +101,38 @@ def attach_document(*, contract: Contract, user: Any, kind: str, uploaded_file: 
     if contract.state not in spec.states:
         raise PermissionDenied(f"« {spec.label} » se joint {spec.when}.")
     return attach(actor=user, target=contract, uploaded_file=uploaded_file, kind=kind, inspected=inspected)
+
+
+def documents_of(contract: Contract, user: Any) -> QuerySet[Document]:
+    """The contract's documents and its amendments' that `user` may see, oldest first (one query,
+    whatever their number). The caller has fetched the contract through its scope."""
+    amendment_ids = (
+        Amendment.objects.filter(contract_id=contract.pk).annotate(key=Cast("pk", CharField())).values("key")
+    )
+    return (
+        Document.objects.visible_to(user)
+        .filter(
+            Q(target_type=ContentType.objects.get_for_model(Contract), target_id=str(contract.pk))
+            | Q(target_type=ContentType.objects.get_for_model(Amendment), target_id__in=amendment_ids)
+        )
+        .select_related("uploaded_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def contract_id_of(document: Document) -> str | None:
+    """The contract a document belongs to: its target, its amendment's, or its message's thread's."""
+    types = ContentType.objects.get_for_models(Contract, Amendment, Message)
+    if document.target_type_id == types[Contract].pk:
+        return document.target_id
+    if document.target_type_id == types[Amendment].pk:
+        contract_id = Amendment.objects.filter(pk=document.target_id).values_list("contract_id", flat=True).first()
+        return None if contract_id is None else str(contract_id)
+    if document.target_type_id == types[Message].pk:
+        message = Message.objects.select_related("thread").filter(pk=document.target_id).first()
+        if message is not None and message.thread.target_type_id == types[Contract].pk:
+            return message.thread.target_id
+    return None
 
 
 # --- The lettre d'engagement generated from a model (F18) -------------------------------------

@@ -13,12 +13,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from documents.authority import issued_by
 from documents.models import Document
 from documents.services import generate
 from finance.services import advance_of
+from messaging.models import Message
 from programme.enums import BudgetLineCode, TargetPublic
 from projects.enums import TransitionName
 from projects.models import Project, ProjectTransition
@@ -26,6 +28,18 @@ from referential.naming import letter_name
 
 REFUSALS = (TransitionName.PREFECT_REFUSE, TransitionName.MINISTRY_REFUSE)
 GENERATED_KINDS = ("decision-attributive", "lettre-notification", "lettre-refus")
+
+
+def project_id_of(document: Document) -> str | None:
+    """The PTAI a document belongs to: its target, or its message's thread's."""
+    project_type = ContentType.objects.get_for_model(Project)
+    if document.target_type_id == project_type.pk:
+        return document.target_id
+    if document.target_type_id == ContentType.objects.get_for_model(Message).pk:
+        message = Message.objects.select_related("thread").filter(pk=document.target_id).first()
+        if message is not None and message.thread.target_type_id == project_type.pk:
+            return message.thread.target_id
+    return None
 
 
 def letters_exist(log: ProjectTransition) -> bool:

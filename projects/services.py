@@ -21,6 +21,8 @@ from accounts.enums import Role
 from audit.services import record_event
 from core.formats import format_euros
 from core.labels import field_label
+from documents.models import Document
+from documents.services import attach
 from finance.balances import to_cents
 from finance.models import Envelope
 from finance.services import (
@@ -158,6 +160,18 @@ def _lock_editable(project: Project, user: Any) -> Project:
             code="not_editable",
         )
     return locked
+
+
+ATTACHMENT_KIND = "piece-jointe"
+
+
+@transaction.atomic
+def attach_document(*, user: Any, project: Project, uploaded_file: Any) -> Document:
+    """A document attached to the request (a « pièce jointe »), as the request's page does: by the
+    applicant, while the file is a draft or in correction. Raises PermissionDenied, TransitionError
+    (`not_editable`) or the upload's ValidationError (type, size, empty: nothing is stored)."""
+    locked = _lock_editable(project, user)
+    return attach(actor=user, target=locked, uploaded_file=uploaded_file, kind=ATTACHMENT_KIND)
 
 
 @transaction.atomic

@@ -26,8 +26,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import CharField, Q
-from django.db.models.functions import Cast
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -116,18 +114,7 @@ def contract_timeline(contract: Contract, user: Any) -> Any:
 
 def _documents(contract: Contract, user: Any) -> list[Document]:
     """The contract's documents and its amendments' in one query, whatever their number."""
-    amendment_ids = (
-        Amendment.objects.filter(contract_id=contract.pk).annotate(key=Cast("pk", CharField())).values("key")
-    )
-    return list(
-        Document.objects.visible_to(user)
-        .filter(
-            Q(target_type=ContentType.objects.get_for_model(Contract), target_id=str(contract.pk))
-            | Q(target_type=ContentType.objects.get_for_model(Amendment), target_id__in=amendment_ids)
-        )
-        .select_related("uploaded_by")
-        .order_by("created_at", "pk")
-    )
+    return list(contract_docs.documents_of(contract, user))
 
 
 def _display(model_field: Any, value: Any) -> str:
@@ -209,21 +196,6 @@ def contract_page_context(contract: Contract, user: Any) -> dict[str, Any]:
 # --- Downloads ------------------------------------------------------------------------------------
 
 
-def _contract_id_of(document: Document) -> str | None:
-    """The contract a document belongs to: its target, its amendment's, or its message's thread's."""
-    types = ContentType.objects.get_for_models(Contract, Amendment, Message)
-    if document.target_type_id == types[Contract].pk:
-        return document.target_id
-    if document.target_type_id == types[Amendment].pk:
-        contract_id = Amendment.objects.filter(pk=document.target_id).values_list("contract_id", flat=True).first()
-        return None if contract_id is None else str(contract_id)
-    if document.target_type_id == types[Message].pk:
-        message = Message.objects.select_related("thread").filter(pk=document.target_id).first()
-        if message is not None and message.thread.target_type_id == types[Contract].pk:
-            return message.thread.target_id
-    return None
-
-
 def contract_document_download(request: HttpRequest, pk: int) -> FileResponse:
     """A document of a contract (or of its amendments, or of its thread): 404 unless the user may
     see the contract and the document (internal ones: State agents only)."""
@@ -231,7 +203,7 @@ def contract_document_download(request: HttpRequest, pk: int) -> FileResponse:
     if not contract_views.can_see_ctai(user):
         raise Http404
     document = Document.objects.visible_to(user).filter(pk=pk).first()
-    contract_id = _contract_id_of(document) if document is not None else None
+    contract_id = contract_docs.contract_id_of(document) if document is not None else None
     if document is None or contract_id is None:
         raise Http404
     if not Contract.objects.for_user(user).filter(pk=contract_id).exists():

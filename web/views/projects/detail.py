@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +22,7 @@ from documents.access import is_state_agent
 from documents.models import Document
 from messaging.models import Message
 from messaging.services import post_message
-from projects.documents import letters_pending
+from projects.documents import letters_pending, project_id_of
 from projects.models import Project, ProjectTransition
 from projects.services import apply_transition, available_transitions
 from projects.subject import findings
@@ -165,14 +164,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     document = Document.objects.visible_to(request.user).filter(pk=pk).select_related("target_type").first()
     if document is None:
         raise Http404
-    project_id = None
-    project_type = ContentType.objects.get_for_model(Project)
-    if document.target_type_id == project_type.pk:
-        project_id = document.target_id
-    elif document.target_type_id == ContentType.objects.get_for_model(Message).pk:
-        message = Message.objects.select_related("thread").filter(pk=document.target_id).first()
-        if message is not None and message.thread.target_type_id == project_type.pk:
-            project_id = message.thread.target_id
+    project_id = project_id_of(document)
     if project_id is None or not Project.objects.for_user(request.user).filter(pk=project_id).exists():
         raise Http404
     return FileResponse(

@@ -16,13 +16,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from documents.services import attach
 from programme.models import Campaign
 from projects.enums import ResourceKind
 from projects.errors import TransitionError
 from projects.models import Project
 from projects.permissions import may_edit
-from projects.services import create_draft, department_choices, set_budget, set_contributions, update_draft
+from projects.services import (
+    attach_document,
+    create_draft,
+    department_choices,
+    set_budget,
+    set_contributions,
+    update_draft,
+)
 from projects.subject import findings
 from web.forms.projects import (
     CarrierForm,
@@ -244,7 +250,7 @@ def _step_diagnostic(request: HttpRequest, project: Project, post: Any) -> tuple
         try:
             update_draft(user=request.user, project=project, diagnostic=form.cleaned_data["diagnostic"])
             if upload := form.cleaned_data.get("attachment"):
-                attach(actor=request.user, target=project, uploaded_file=upload, kind="piece-jointe")  # type: ignore[arg-type]
+                attach_document(user=request.user, project=project, uploaded_file=upload)
         except ValidationError as error:
             _add_errors(form, error)
         else:
