@@ -27,6 +27,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from psycopg.types.json import Jsonb
 
+from core.validators import siret_from
+
 FIRST_YEAR = 2021
 LAST_YEAR = 2030
 YEARS = range(FIRST_YEAR, LAST_YEAR + 1)
@@ -880,6 +882,34 @@ class Generator:
         # Written in id order: a received delegation points at the one sent, written just before it.
         self.w.copy(LedgerEntry, sorted(self.entries, key=lambda e: e["id"]))
 
+    def identities(self) -> None:
+        """The SIRETs the open-data files need (kept by an administrator on the site): the préfecture
+        of every département (the attributing authority) and the main establishment of every
+        collectivité that leads a PTAI or signed a contract (the beneficiary), Luhn-valid: an EPCI's
+        from its SIREN, a commune's or a council's from a made-up number."""
+        from contracts.models import Contract
+        from projects.models import Project
+        from public.models import BeneficiaryIdentity
+        from referential.models import Authority, Department, Prefecture
+
+        known = set(Prefecture.objects.values_list("department_id", flat=True))
+        Prefecture.objects.bulk_create(
+            Prefecture(department=dep, name=f"Préfecture {dep.of_name}", siret=siret_from(f"1300{index:05d}"))
+            for index, dep in enumerate(Department.objects.order_by("code"), start=1)
+            if dep.pk not in known
+        )
+        leads = set(Project.objects.values_list("lead_authority_id", flat=True).distinct())
+        leads |= set(Contract.objects.values_list("authority_id", flat=True).distinct())
+        leads -= set(BeneficiaryIdentity.objects.values_list("authority_id", flat=True))
+        BeneficiaryIdentity.objects.bulk_create(
+            (
+                BeneficiaryIdentity(authority_id=pk, siret=siret_from((siren or f"21{pk:07d}") + "0001"))
+                for pk, siren in Authority.objects.filter(pk__in=leads).values_list("pk", "siren")
+            ),
+            batch_size=2000,
+        )
+        self.counts.add("public_beneficiaryidentity", len(leads))
+
     def audit(self) -> None:
         from audit.models import Event
 
@@ -895,7 +925,10 @@ class Generator:
         self._load()
         self.reported: list[tuple[Any, ...]] = []  # (kind, pk, year, dept, authority, title, amount, agent)
         self.signed: list[tuple[int, int, int]] = []  # (contract, dept, signature year)
-        steps = (self.users, self.envelopes, self.projects, self.contracts, self.steering, self.ledger, self.audit)
+        steps = (
+            self.users, self.envelopes, self.projects, self.contracts, self.steering, self.ledger, self.identities,
+            self.audit,
+        )  # fmt: skip
         # One transaction: the foreign keys (deferred) are checked once every table is written.
         with transaction.atomic():
             for step in steps:

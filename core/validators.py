@@ -48,3 +48,10 @@ def validate_siret(value: str) -> None:
 def validate_rna(value: str) -> None:
     if value and not re.fullmatch(r"W[0-9A-Z][0-9]{8}", value.strip().upper()):
         raise ValidationError("Un numéro RNA s'écrit W suivi de 9 caractères (ex. W381000001).", code="rna_format")
+
+
+def siret_from(first_digits: str) -> str:
+    """A 14-digit SIRET beginning with `first_digits` (a SIREN, or a made-up number for fictitious
+    data), padded with zeros to 13 digits and completed with the digit that makes its Luhn key hold."""
+    base = first_digits[:13].ljust(13, "0")
+    return next(base + key for key in "0123456789" if luhn_is_valid(base + key))

@@ -43,7 +43,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts.models import User
-from core.validators import luhn_is_valid
+from core.validators import siret_from
 from demo.accounts import DEMO_DOMAIN, OCCITANIE_ACCOUNTS, DemoAccount, seed_demo_accounts
 from demo.reports import accept_final_report
 from demo.story import StoryClock
@@ -123,8 +123,7 @@ ASSOCIATIONS = {
 
 def demo_siret(department: str, number: int) -> str:
     """A fictitious, Luhn-valid SIRET: SIREN 99<dép.><n>, NIC 0001<key>."""
-    first_13 = f"99{int(department):02d}{number:05d}0001"
-    return next(first_13 + key for key in "0123456789" if luhn_is_valid(first_13 + key))
+    return siret_from(f"99{int(department):02d}{number:05d}0001")
 
 
 def demo_rna(department: str, number: int) -> str:

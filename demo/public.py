@@ -9,7 +9,7 @@ made up the same way. An administrator keeps the real ones (Django admin, "CÃ´tÃ
 from __future__ import annotations
 
 from contracts.models import Contract
-from core.validators import luhn_is_valid
+from core.validators import siret_from
 from projects.models import Project
 from public.models import BeneficiaryIdentity, Referent
 from public.services import PublishResult, publish
@@ -39,11 +39,7 @@ PREFECTURE_ADDRESSES = {
 
 def demo_siret(prefix: str) -> str:
     """A 14-digit SIRET starting with `prefix` (a SIREN, or a made-up State number) whose Luhn key holds."""
-    base = (prefix + "0001")[:13].ljust(13, "0")
-    for digit in "0123456789":
-        if luhn_is_valid(base + digit):
-            return base + digit
-    raise AssertionError("a Luhn digit always exists")
+    return siret_from(prefix + "0001")
 
 
 def seed_demo_public() -> PublishResult:

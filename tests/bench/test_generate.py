@@ -100,3 +100,17 @@ def test_the_steering_data_is_what_the_schedule_owes(generated: Generator) -> No
     assert Decision.objects.exists()
     assert Evaluation.objects.exists()
     assert CatalogueEntry.objects.exists()
+
+
+def test_the_open_data_files_have_rows_on_the_generated_data(generated: Generator) -> None:
+    """Issue 16 (item 6): the préfectures and the beneficiaries have Luhn-valid SIRETs, so the SCDL
+    and 360Giving files publish the generated awards (before, 0 rows: no collectivité had a SIRET)."""
+    from core.validators import siret_is_valid
+    from public.models import BeneficiaryIdentity, Publication, PublicationKind
+    from referential.models import Prefecture
+
+    assert all(siret_is_valid(siret) for siret in Prefecture.objects.values_list("siret", flat=True))
+    assert all(siret_is_valid(siret) for siret in BeneficiaryIdentity.objects.values_list("siret", flat=True))
+    scdl = Publication.objects.get(kind=PublicationKind.SCDL)
+    assert scdl.rows > 0
+    assert bytes(scdl.content).decode("utf-8").count("\n") > scdl.rows  # a header, then one line per award
