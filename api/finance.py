@@ -250,7 +250,7 @@ class EnvelopeDelegateMixin:
             if region is None:
                 raise exceptions.ValidationError({"region": ["Région inconnue."]}, code="region")
         if "expected_available" in data:
-            Envelope.objects.select_for_update().filter(pk=source.pk).first()
+            Envelope.objects.select_for_update(of=("self",)).filter(pk=source.pk).first()
             if balance(source.pk).available != data["expected_available"]:
                 raise Conflict(STATE_CHANGED, code="state_changed")
         entry = services.delegate(
@@ -300,7 +300,7 @@ class LedgerReverseMixin:
             raise exceptions.PermissionDenied("Vous ne pouvez pas annuler cette écriture.")
         body = ReverseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        Envelope.objects.select_for_update().filter(pk=entry.envelope_id).first()
+        Envelope.objects.select_for_update(of=("self",)).filter(pk=entry.envelope_id).first()
         if LedgerEntry.objects.filter(reverses=entry).exists():
             raise Conflict(f"L'écriture n° {entry.pk} est déjà annulée.", code="already_reversed")
         reversal = services.reverse(actor=request.user, entry=entry, reason=body.validated_data["reason"])
