@@ -56,8 +56,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _browser_database_url() -> str:
-    """A fresh, empty database for the browser session; returns its URL."""
+def _browser_database_url(template: str | None = None) -> tuple[str, bool]:
+    """A fresh database for the browser session: its URL, and whether it is a copy of `template`
+    (on PostgreSQL, the test database, already migrated with the referential imported: a file copy
+    instead of a minute of migrations and import). Empty otherwise."""
     url = os.environ.get("DATABASE_URL", "")
     parts = urlsplit(url)
     if parts.scheme in ("postgres", "postgresql", "pgsql", "postgis"):
@@ -65,6 +67,7 @@ def _browser_database_url() -> str:
         from psycopg import sql
 
         name = f"{parts.path.lstrip('/') or 'postgres'}_browser"
+        copied = False
         with psycopg.connect(
             host=parts.hostname or "127.0.0.1",
             port=parts.port or 5432,
@@ -74,18 +77,31 @@ def _browser_database_url() -> str:
             autocommit=True,
         ) as connection:
             connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        return urlunsplit(parts._replace(path=f"/{name}"))
+            if template:
+                # A template must have no session: the test run's own are closed by the caller; if
+                # another is open (a fixture holding a transaction), the copy is refused: start empty.
+                try:
+                    connection.execute(
+                        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
+                    )
+                    copied = True
+                except psycopg.Error:
+                    copied = False
+            if not copied:
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return urlunsplit(parts._replace(path=f"/{name}")), copied
     path = BUILD / "browser" / "db.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         leftover.unlink(missing_ok=True)
-    return f"sqlite:///{path}"
+    return f"sqlite:///{path}", False
 
 
 def _server_env(database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "PYTHONWARNINGS")}
-    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.dev", "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"})
+    env.update(
+        {"DJANGO_SETTINGS_MODULE": "config.settings.browser", "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+    )
     # Deliberate: the journeys log demo State accounts in with their password alone; the second
     # factor's own flow is proven by tests/web/test_second_factor.py (docs/SECURITY.md).
     env["SECOND_FACTOR_REQUIRED"] = "0"
@@ -146,11 +162,35 @@ def oidc_provider() -> Iterator[str]:
 _DEMO_ENV: dict[str, str] = {}
 
 
+def _test_database_as_template() -> str | None:
+    """The test database's name when this session's tests have set it up (migrated, referential
+    imported: the browser tests run after them), with this process's sessions closed so PostgreSQL
+    can copy it; None on SQLite or when no database test ran."""
+    from django.db import connection, connections
+
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor != "postgresql" or not name.startswith("test_"):
+        return None  # SQLite, or no test of this session set the test database up: start empty
+    # Playwright's sync API runs an event loop in this thread (Chromium may be launched already):
+    # these few synchronous database calls are safe here, Django's async guard is lifted for them.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        connections.close_all()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    return name
+
+
 @pytest.fixture(scope="session")
 def demo_server(oidc_provider: str) -> Iterator[str]:
     """Base URL of a runserver process on its own freshly seeded demo database, its ProConnect
     pointed at the local OpenID provider."""
-    env = _server_env(_browser_database_url())
+    database_url, copied = _browser_database_url(_test_database_as_template())
+    env = _server_env(database_url)
     env.update(
         {
             "PROCONNECT_CLIENT_ID": "territoires-integration",
@@ -162,8 +202,9 @@ def demo_server(oidc_provider: str) -> Iterator[str]:
         }
     )
     _DEMO_ENV.update(env)
-    _manage(env, "migrate", "--no-input")
-    _manage(env, "import_referential")
+    _manage(env, "migrate", "--no-input")  # nothing to apply on a copy of the test database
+    if not copied:
+        _manage(env, "import_referential")
     _manage(env, "seed_demo")
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"

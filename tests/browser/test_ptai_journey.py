@@ -38,7 +38,7 @@ def euros(text: str) -> Decimal:
 
 def logged_in(make_visitor: Any, email: str) -> Visitor:
     visitor: Visitor = make_visitor(f"ptai-{email}")
-    visitor.visit("/connexion/", f"connexion-{email}")
+    visitor.goto("/connexion/")  # the log-in page itself is checked (axe, screenshot) by test_demo_roles
     log_in(visitor.page, ACCOUNTS[email])
     return visitor
 
