@@ -945,4 +945,9 @@ class Generator:
         result = publish()  # the public catalogue and the open-data files, by the site's own service
         self.counts.add("public_catalogueentry", result.catalogue)
         self.log(f"  publish: {(datetime.now(tz=UTC) - started).total_seconds():.1f} s")
+        started = datetime.now(tz=UTC)
+        from steering.summaries import rebuild
+
+        rebuild()  # the national dashboards' summaries: the COPY above bypassed the writes that keep them
+        self.log(f"  steering summaries: {(datetime.now(tz=UTC) - started).total_seconds():.1f} s")
         return self.counts

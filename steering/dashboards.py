@@ -14,31 +14,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, cast
+from functools import cached_property
+from typing import Any
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Sum
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.permissions import holds
-from contracts.enums import ActionReview, ContractKind, ContractState
+from contracts.enums import ContractState
 from contracts.models import Action, Contract
-from finance.balances import to_cents
 from finance.enums import EntryKind, EnvelopeLevel
 from finance.models import LedgerEntry
 from projects.enums import ProjectState
 from projects.models import Project
 from referential.models import Department, scope_of
-from reporting.enums import Period, ReportState
-from reporting.models import CORE_INDICATORS, Report, ReportQuerySet
+from reporting.models import Report, ReportQuerySet
+from steering import summaries
 from steering.models import Evaluation
-from steering.schedule import REPORTED_PROGRAMMING_STATES, REPORTED_PROJECT_STATES
 
 ZERO = Decimal("0.00")
-# A territory is engaged by a CTAI or CTAIR that is not abandoned, or by a PTAI funded or closed.
-ENGAGED_CONTRACT_EXCLUDED = (ContractState.ABANDONED,)
 OPEN_PROJECT_STATES = (
     ProjectState.SUBMITTED,
     ProjectState.IN_REVIEW,
@@ -93,6 +88,21 @@ class Scope:
         qs = Evaluation.objects.for_user(self.user)
         return qs.filter(department=self.department) if self.department else qs
 
+    @cached_property
+    def view(self) -> summaries.View:
+        """The scope's grouped figures: a national reader's from the kept summaries
+        (`steering.summaries`), the others' from live grouped queries over their own files."""
+        if scope_of(self.user).national:
+            return summaries.national_view(self.department)
+        grouped = summaries.collect(
+            projects=self.projects,
+            contracts=self.contracts,
+            actions=self.actions,
+            reports=self.reports,
+            entries=self.entries,
+        )
+        return summaries.view(grouped, summaries.department_codes(grouped))
+
     @property
     def sees_money(self) -> bool:
         """The ledger is for the State's agents (the collectivités see their own files' amounts)."""
@@ -133,34 +143,24 @@ class Figure:
     list_url: str = ""  # the list the rows link to (their url_query appended)
 
 
-def count_by_state(queryset: QuerySet[Any], states: type[Any]) -> dict[str, int]:
-    return dict(queryset.order_by().values_list("state").annotate(n=Count("pk")))
-
-
 def ctai_by_state(scope: Scope) -> dict[str, int]:
-    return count_by_state(scope.contracts.filter(kind=ContractKind.CTAI), ContractState)
+    return {state: n for state, n in scope.view["data"]["ctai"]}
 
 
 def ptai_by_year_state(scope: Scope) -> dict[tuple[int, str], int]:
-    rows = scope.projects.order_by().values_list("campaign__year", "state").annotate(n=Count("pk"))
-    return {(year, state): n for year, state, n in rows}
+    return {(year, state): n for year, state, n in scope.view["data"]["ptai"]}
 
 
 def money_by_line(scope: Scope) -> dict[str, dict[str, Decimal]]:
     """Per budget line: opened (credits opened nationally; for a territorial reader, received),
     delegated (from the national envelopes to the territories), committed (net of releases), paid,
-    released. One grouped query."""
+    released."""
     national = scope_of(scope.user).national and scope.department is None
-    rows = (
-        scope.entries.order_by()
-        .values_list("envelope__budget_line__code", "envelope__level", "kind")
-        .annotate(total=Sum("amount"))
-    )
     out: dict[str, dict[str, Decimal]] = defaultdict(
         lambda: {k: ZERO for k in ("opened", "delegated", "committed", "paid", "released")}
     )
-    for line, level, kind, total in rows:
-        amount = to_cents(total)
+    for line, level, kind, total in scope.view["data"]["money"]:
+        amount = Decimal(total)
         figures = out[line]
         if kind == EntryKind.ALLOCATION or (
             not national and kind == EntryKind.DELEGATION_IN and level == EnvelopeLevel.DEPARTMENT
@@ -178,36 +178,25 @@ def money_by_line(scope: Scope) -> dict[str, dict[str, Decimal]]:
     return dict(sorted(out.items()))
 
 
+def _in_domain_order(rows: Iterable[list[Any]]) -> list[list[Any]]:
+    """Rows [code, label, position, …], in the domains' order."""
+    return sorted(rows, key=lambda r: (r[2], r[1]))
+
+
 def ptai_by_domain(scope: Scope) -> list[tuple[str, str, int]]:
     """(code, label, PTAI count) per domain (a PTAI counts in each of its domains)."""
-    rows = (
-        scope.projects.filter(domains__isnull=False)
-        .order_by()
-        .values_list("domains__code", "domains__label", "domains__position")
-        .annotate(n=Count("pk", distinct=True))
-    )
-    return [(code, label, n) for code, label, _, n in sorted(rows, key=lambda r: (r[2], r[1]))]
+    return [(code, label, n) for code, label, _, n in _in_domain_order(scope.view["data"]["ptai_domain"])]
 
 
 def actions_by_domain(scope: Scope) -> list[tuple[str, str, int, Decimal]]:
     """(code, label, number of CTAI actions, State amount) per domain."""
-    rows = (
-        scope.actions.filter(domains__isnull=False)
-        .order_by()
-        .values_list("domains__code", "domains__label", "domains__position")
-        .annotate(n=Count("pk", distinct=True), amount=Sum("state_amount"))
-    )
-    return [(c, lab, n, to_cents(a)) for c, lab, _, n, a in sorted(rows, key=lambda r: (r[2], r[1]))]
+    return [(c, lab, n, Decimal(a)) for c, lab, _, n, a in _in_domain_order(scope.view["data"]["actions_domain"])]
 
 
 def actions_by_priority(scope: Scope) -> list[tuple[str, int, Decimal]]:
-    rows = (
-        scope.actions.order_by()
-        .values_list("priority__label", "priority__position")
-        .annotate(n=Count("pk"), amount=Sum("state_amount"))
-    )
+    rows = scope.view["data"]["actions_priority"]
     return [
-        (label or "Sans priorité", n, to_cents(a))
+        (label or "Sans priorité", n, Decimal(a))
         for label, _, n, a in sorted(rows, key=lambda r: (r[1] is None, r[1] or 0, r[0] or ""))
     ]
 
@@ -222,26 +211,13 @@ class Beneficiaries:
 
 def beneficiaries(scope: Scope) -> Beneficiaries:
     """Planned: the funded PTAI and the Diair-accepted actions of committed programmings; reached:
-    the accepted final reports in scope (three queries)."""
-    projects = scope.projects.filter(state__in=REPORTED_PROJECT_STATES).aggregate(
-        bpi=Sum("planned_bpi"), others=Sum("planned_newcomers")
-    )
-    actions = scope.actions.filter(
-        programming__state__in=REPORTED_PROGRAMMING_STATES, review=ActionReview.ACCEPTED
-    ).aggregate(bpi=Sum("planned_bpi"), others=Sum("planned_newcomers"))
-    # Summed by the database from the reports' values (a Python loop over every accepted report
-    # read 100 000 JSON documents for the national dashboard at scale).
-    reached = {
-        code: total or 0
-        for code, total in scope.reports.filter(period=Period.FINAL, state=ReportState.ACCEPTED)
-        .aggregate(**{code: Sum(Cast(KeyTextTransform(code, "values"), IntegerField())) for code in CORE_INDICATORS})
-        .items()
-    }
+    the accepted final reports in scope."""
+    data = scope.view["data"]
     return Beneficiaries(
-        planned_bpi=(projects["bpi"] or 0) + (actions["bpi"] or 0),
-        planned_newcomers=(projects["others"] or 0) + (actions["others"] or 0),
-        reached_bpi=reached["bpi_reached"],
-        reached_newcomers=reached["newcomers_reached"],
+        planned_bpi=data["planned"][0],
+        planned_newcomers=data["planned"][1],
+        reached_bpi=data["reached"][0],
+        reached_newcomers=data["reached"][1],
     )
 
 
@@ -282,63 +258,19 @@ def waiting_files(scope: Scope) -> dict[str, list[Waiting]]:
 
 def map_values(scope: Scope, metric: str) -> dict[str, Decimal | int]:
     """The chosen figure per département code (only départements with a value)."""
-    if metric == "engages":
-        rows = (
-            scope.entries.filter(kind__in=(EntryKind.COMMITMENT, EntryKind.RELEASE), envelope__department__isnull=False)
-            .order_by()
-            .values_list("envelope__department__code", "kind")
-            .annotate(total=Sum("amount"))
-        )
-        committed: dict[str, Decimal] = defaultdict(lambda: ZERO)
-        for code, kind, total in rows:
-            committed[code] += to_cents(total) if kind == EntryKind.COMMITMENT else -to_cents(total)
-        return {code: amount for code, amount in committed.items() if amount}
-    if metric == "territoires":
-        engaged: dict[str, set[int]] = defaultdict(set)
-        # Distinct pairs from the database: not one row per file (30 000 funded PTAI at scale).
-        contracts = (
-            scope.contracts.exclude(state__in=ENGAGED_CONTRACT_EXCLUDED)
-            .order_by()
-            .values_list("department__code", "authority_id")
-            .distinct()
-        )
-        projects = (
-            scope.projects.filter(state__in=REPORTED_PROJECT_STATES)
-            .order_by()
-            .values_list("department__code", "lead_authority_id")
-            .distinct()
-        )
-        for code, authority_id in [*contracts, *projects]:
-            engaged[code].add(authority_id)
-        return {code: len(ids) for code, ids in engaged.items()}
-    if metric == "beneficiaires":
-        sums = {code: Sum(Cast(KeyTextTransform(code, "values"), IntegerField())) for code in CORE_INDICATORS}
-        per_department = cast(
-            "Iterable[dict[str, Any]]",
-            scope.reports.filter(period=Period.FINAL, state=ReportState.ACCEPTED)
-            .order_by()
-            .values("department__code")
-            .annotate(**sums),
-        )
-        reached: dict[str, int] = {
-            row["department__code"]: sum(int(row[code] or 0) for code in CORE_INDICATORS) for row in per_department
-        }
-        return {code: n for code, n in reached.items() if n}
-    raise ValueError(metric)
+    column = {"engages": 0, "territoires": 1, "beneficiaires": 2}.get(metric)
+    if column is None:
+        raise ValueError(metric)
+    if column == 0 and not scope.sees_money:
+        return {}
+    values: dict[str, Decimal | int] = {}
+    for code, cells in scope.view["map"].items():
+        value = Decimal(cells[0]) if column == 0 else cells[column]
+        if value:
+            values[code] = value
+    return values
 
 
 def engaged_territories(scope: Scope) -> int:
     """Collectivités engaged in scope (each counted once, whatever the number of its files)."""
-    contracts = set(
-        scope.contracts.exclude(state__in=ENGAGED_CONTRACT_EXCLUDED)
-        .order_by()
-        .values_list("authority_id", flat=True)
-        .distinct()
-    )
-    projects = set(
-        scope.projects.filter(state__in=REPORTED_PROJECT_STATES)
-        .order_by()
-        .values_list("lead_authority_id", flat=True)
-        .distinct()
-    )
-    return len(contracts | projects)
+    return len(scope.view["data"]["engaged"])

@@ -149,3 +149,37 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"Évaluation de « {self.title} »"
+
+
+class Summary(models.Model):
+    """The steering figures of one département, kept for the national dashboards (`steering.summaries`).
+
+    `key` is the département's id; `0` holds what belongs to no département (the ledger of the national
+    and regional envelopes); `-1` holds France as a whole (the sum of the others, with the map's values
+    per département). `data` holds the grouped rows the dashboards fold (counts, sums as strings)."""
+
+    key = models.IntegerField("département (id ; 0 : hors département ; -1 : France entière)", unique=True)
+    data = models.JSONField("chiffres")
+    computed_at = models.DateTimeField("calculés le")
+
+    class Meta:
+        verbose_name = "chiffres de pilotage"
+        verbose_name_plural = "chiffres de pilotage"
+
+    def __str__(self) -> str:
+        return f"Chiffres de pilotage {self.key} ({self.computed_at:%d/%m/%Y %H:%M})"
+
+
+class SummaryChange(models.Model):
+    """A département whose figures changed since its summary was computed, written in the same
+    transaction as the change (`steering.summaries.touch`); read and deleted when the summaries are
+    refreshed. `key` as in `Summary`; `-1`: every département (a domain or a priority renamed)."""
+
+    key = models.IntegerField("département touché")
+
+    class Meta:
+        verbose_name = "changement à reporter dans les chiffres de pilotage"
+        verbose_name_plural = "changements à reporter dans les chiffres de pilotage"
+
+    def __str__(self) -> str:
+        return f"Changement {self.key}"

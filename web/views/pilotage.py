@@ -69,6 +69,13 @@ def _bars(labels: Sequence[str], values: Sequence[Any]) -> dict[str, str]:
     }
 
 
+EVALUATIONS_SHOWN = 10
+
+
+def _evaluations(scope: d.Scope) -> Any:
+    return scope.evaluations.select_related("authority").order_by("-completed_on", "pk")
+
+
 def figures(scope: d.Scope) -> dict[str, Any]:
     """Every figure of the dashboard, with its table rows, chart data and links."""
     dep = scope.department.code if scope.department else ""
@@ -130,7 +137,9 @@ def figures(scope: d.Scope) -> dict[str, Any]:
         "reached_url": _url("web:report_list", etat=ReportState.ACCEPTED, periode=Period.FINAL, departement=dep),
         "waiting": d.waiting_files(scope),
         "engaged": d.engaged_territories(scope),
-        "evaluations": list(scope.evaluations.select_related("authority").order_by("-completed_on", "pk")),
+        # The latest ones (thousands nationally after ten years): the list page holds them all.
+        "evaluations": list(_evaluations(scope)[:EVALUATIONS_SHOWN]),
+        "evaluation_count": scope.evaluations.count(),
     }
 
 
@@ -206,7 +215,7 @@ def _export_rows(scope: d.Scope) -> Iterator[Sequence[Cell]]:
     for label, n, amount in f["actions_priority_rows"]:
         yield ("Actions de CTAI par priorité", label, n, amount)
     yield ("Bilans en retard", "", "", f["late_reports"])
-    for evaluation in f["evaluations"]:
+    for evaluation in _evaluations(scope).iterator():
         yield ("Évaluations qualitatives", evaluation.title, evaluation.completed_on, evaluation.summary or "en cours")
     for kind, rows in f["waiting"].items():
         for w in rows:
