@@ -126,3 +126,34 @@ def test_a_rebuild_after_a_bulk_load_counts_what_bypassed_the_orm(world):
     Project.objects.update(planned_bpi=7)  # like the benchmark's COPY: no signal
     summaries.rebuild()
     assert d.beneficiaries(d.Scope(world["diair"])).planned_bpi == 7
+
+
+def test_the_dashboard_shows_the_latest_ten_evaluations_and_the_export_all(world):
+    from datetime import date
+
+    from django.urls import reverse
+
+    from steering.models import Evaluation
+    from tests.web.personas import PersonaClient
+
+    for day in range(1, 13):
+        project = ProjectFactory(lead_authority=world["authorities"]["38"], budget=False, closed=True)
+        Evaluation.objects.create(
+            target=project,
+            title=f"Évaluation du {day:02d}/01",
+            department=project.department,
+            authority=project.lead_authority,
+            evaluator="Cabinet",
+            questions="Q",
+            method="Entretiens",
+            summary="Action efficace.",
+            completed_on=date(2023, 1, day),
+            created_by=world["diair"],
+        )
+    reader = PersonaClient(world["diair"])
+    page = reader.get(reverse("web:steering_dashboard")).content.decode()
+    assert "Les 10 plus récentes sur 12." in page
+    assert "Évaluation du 12/01" in page and "Évaluation du 03/01" in page
+    assert "Évaluation du 02/01" not in page
+    body = b"".join(reader.get(reverse("web:steering_csv")).streaming_content).decode("utf-8-sig")
+    assert body.count("Évaluations qualitatives") == 12
