@@ -1,5 +1,7 @@
 """Scheduled jobs of the steering (django.tasks). `remind_reports`: daily at 07:00 Europe/Paris
-(cron `0 7 * * *`, enqueued by `manage.py crontask`); idempotent (see `steering.reminders`)."""
+(cron `0 7 * * *`, enqueued by `manage.py crontask`); idempotent (see `steering.reminders`).
+`refresh_summaries`: every 15 minutes, so that the national dashboards' summaries never wait long
+behind a day of writes (the first national visit after the writes would do it otherwise)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,17 @@ from steering.reminders import remind_reports as run_reminders
 def remind_reports() -> dict[str, int]:
     run = run_reminders()
     return {"created": run.created, "before": run.before, "after": run.after}
+
+
+@cron("*/15 * * * *")  # type: ignore[untyped-decorator]
+@task
+def refresh_summaries() -> int:
+    from steering.models import SummaryChange
+    from steering.summaries import refresh
+
+    waiting = SummaryChange.objects.count()
+    refresh()
+    return waiting
 
 
 @task

@@ -157,3 +157,14 @@ def test_the_dashboard_shows_the_latest_ten_evaluations_and_the_export_all(world
     assert "Évaluation du 02/01" not in page
     body = b"".join(reader.get(reverse("web:steering_csv")).streaming_content).decode("utf-8-sig")
     assert body.count("Évaluations qualitatives") == 12
+
+
+def test_the_scheduled_refresh_counts_the_writes_waiting(world):
+    from steering.tasks import refresh_summaries
+
+    ProjectFactory(lead_authority=world["authorities"]["38"], budget=False)
+    summaries.refresh()
+    ProjectFactory(lead_authority=world["authorities"]["69"], budget=False)
+    assert refresh_summaries.call() == 1
+    assert not SummaryChange.objects.exists()
+    assert sum(n for n in d.ptai_by_year_state(d.Scope(world["diair"])).values()) == 2
