@@ -3,8 +3,8 @@
 CSV: semicolon separator, UTF-8 with a byte-order mark (French Excel then reads the accents
 right), amounts written with a decimal comma and no thousands separator ("1234,50"), which French
 Excel and LibreOffice read as numbers; dates as "jj/mm/aaaa hh:mm" (Europe/Paris).
-XLSX: a write-only workbook (rows are written as they come, never held in memory) saved to an
-anonymous temporary file, then streamed; amounts are numbers, dates are dates.
+XLSX: written by `web.xlsx` (rows written as they come, never held in memory) to an anonymous
+temporary file, then streamed; amounts are numbers, dates are dates.
 
 The rows come from a generator the caller builds over `queryset.iterator(chunk_size=…)`.
 
@@ -126,28 +126,10 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[C
     return response
 
 
-def _xlsx_cell(sheet: Any, value: Cell) -> Any:
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
-    if isinstance(value, str) and is_formula_like(value):
-        from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-
-        # openpyxl turns any text starting with "=" into a formula cell: force a string cell.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
 def write_xlsx(output: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[Cell]], *, title: str) -> None:
-    from openpyxl import Workbook  # type: ignore[import-untyped]  # imported on use: only exports need it
+    from web.xlsx import write_sheet  # imported on use: only exports need it
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([_xlsx_cell(sheet, value) for value in header])
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    workbook.save(output)
+    write_sheet(output, header, rows, title=title)
 
 
 WRITE_LINES = 1000  # lines encoded and written at once to a file (one write per line costs more)
