@@ -7,7 +7,9 @@ To measure a new page, register it here:
 `user` is a key of `USERS` (or None for an anonymous visitor); `path` a string or a function of
 the bench data returning one (ids differ between databases). `naked`, when given, names a bare
 view of `bench.naked` serving the page's main query (its floor). `export=True` measures the
-response as an export (time to the last byte and the worker's memory growth).
+response as an export (time to the last byte and the worker's memory growth); an export above
+`EXPORT_TASK_THRESHOLD` rows (302 to its export page) is measured through a task worker, from the
+request to the file downloaded (`bench.run.measure_task_export`).
 """
 
 from __future__ import annotations
@@ -245,6 +247,8 @@ register("fichier 360Giving (public)", None, "/opendata/360giving.json", export=
 register("export CSV du pilotage, Ministère", "ministere", "/pilotage/export.csv", export=True)
 register("export CSV des PTAI, Ministère", "ministere", "/ptai/export.csv", export=True)
 register("export CSV des écritures, Ministère", "ministere", "/budget/ecritures/export.csv", export=True)
+register("export XLSX des PTAI, Ministère", "ministere", "/ptai/export.xlsx", export=True)
+register("export XLSX des écritures, Ministère", "ministere", "/budget/ecritures/export.xlsx", export=True)
 register("export CSV des CTAI, Diair", "diair", "/ctai/export.csv", export=True)
 
 

@@ -23,6 +23,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -162,6 +163,9 @@ def count_queries(*, floor: bool) -> dict[str, dict[str, Any]]:
                 b"".join(getattr(response, "streaming_content", []))
             return response
 
+        if page.export:
+            results[page.name] = _count_export(client, path)
+            continue
         get()  # warm-up
         with CaptureQueriesContext(connection) as captured:
             response = get()
@@ -170,7 +174,7 @@ def count_queries(*, floor: bool) -> dict[str, dict[str, Any]]:
             results[page.name] = {"path": path, "error": response.status_code}
             continue
         row: dict[str, Any] = {"path": path, "queries": len(captured)}
-        if floor and not page.export:
+        if floor:
             sqls = [q["sql"] for q in captured.captured_queries]
             timings = []
             for _ in range(5):
@@ -184,6 +188,53 @@ def count_queries(*, floor: bool) -> dict[str, dict[str, Any]]:
             row["sql_floor_ms"] = round(statistics.median(timings), 1)
         results[page.name] = row
     return results
+
+
+EXPORT_PAGE = re.compile(r"^/exports/(\d+)/$")
+
+
+def _count_export(client: Any, path: str) -> dict[str, Any]:
+    """An export's query count. Above `EXPORT_TASK_THRESHOLD` rows it answers 302 to its export
+    page (`task`: measured through a worker, `measure_task_export`); the export and the task that
+    request recorded are deleted (no worker runs them here)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    def get() -> Any:
+        response = client.get(path)
+        if response.streaming:
+            b"".join(getattr(response, "streaming_content", []))
+        return response
+
+    started = timezone.now()
+    get()  # warm-up
+    with CaptureQueriesContext(connection) as captured:
+        response = get()
+    if response.status_code == 302 and EXPORT_PAGE.match(response["Location"]):
+        _forget_export_tasks(since=started)
+        return {"path": path, "queries": len(captured), "task": True}
+    if response.status_code != 200:
+        print(f"{path} answered {response.status_code}", file=sys.stderr)
+        return {"path": path, "error": response.status_code}
+    return {"path": path, "queries": len(captured)}
+
+
+def _forget_export_tasks(*, since: Any = None) -> None:
+    """Delete the exports (and their files) and the export tasks not yet run, recorded since `since`
+    (all of them when None): the bench's own, on the bench database only."""
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from jobs.models import Export
+
+    exports = Export.objects.all() if since is None else Export.objects.filter(created_at__gte=since)
+    for export in exports:
+        if export.file:
+            export.file.delete(save=False)
+        export.delete()
+    tasks = DBTaskResult.objects.filter(task_path="web.tasks.run_export", status=TaskResultStatus.READY)
+    (tasks if since is None else tasks.filter(enqueued_at__gte=since)).delete()
 
 
 # --- 3. HTTP against gunicorn ---------------------------------------------------------------------
@@ -228,15 +279,56 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def rss_mb(pid: int) -> float:
+class Worker:
+    """A task worker as deployed (the Procfile's `manage.py worker`, `config.settings.bench`, the
+    bench database), started for one export and stopped after it: its memory growth is that
+    export's alone. Ready once it has written its heartbeat (django set up, polling the queue)."""
+
+    def __init__(self, database_url: str) -> None:
+        from jobs.models import WorkerHeartbeat
+
+        _forget_export_tasks()  # a run cut short left tasks in the queue: not this export's
+        self.worker_id = f"bench-{os.getpid()}-{time.monotonic_ns()}"[:64]
+        command = [sys.executable, "manage.py", "worker", "--queue-name", "*", "--no-reload"]
+        self.process = subprocess.Popen([*command, "--worker-id", self.worker_id], cwd=ROOT, env=_env(database_url))
+        for _ in range(600):
+            if WorkerHeartbeat.objects.filter(worker_id=self.worker_id).exists():
+                break
+            if self.process.poll() is not None:
+                raise SystemExit("the task worker stopped at its start")
+            time.sleep(0.05)
+        else:
+            raise SystemExit("the task worker did not start")
+        time.sleep(0.5)  # its first poll of the queue done: idle
+        self.baseline_mb = rss_mb(self.process.pid)
+
+    def stop(self) -> None:
+        from jobs.models import WorkerHeartbeat
+
+        self.process.terminate()
+        self.process.wait(timeout=60)
+        WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+
+
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
 
 def fetch(port: int, path: str, cookie: str | None) -> tuple[float, int, int]:
     """(milliseconds to the last byte, status, number of lines of the body)."""
+    ms, status, lines, _headers = fetch_file(port, path, cookie)
+    return ms, status, lines
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def fetch_file(port: int, path: str, cookie: str | None) -> tuple[float, int, int, dict[str, str]]:
+    """(milliseconds to the last byte, status, rows of the body, headers): the lines of a text, the
+    rows of an XLSX's sheet (the file read once downloaded, after the time is taken)."""
     headers = {"Host": "127.0.0.1"}
     if cookie:
         headers["Cookie"] = f"sessionid={cookie}"
@@ -244,11 +336,28 @@ def fetch(port: int, path: str, cookie: str | None) -> tuple[float, int, int]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     conn.request("GET", path, headers=headers)
     response = conn.getresponse()
-    lines = 0
+    xlsx = response.getheader("Content-Type", "").startswith(XLSX_TYPE)
+    lines, body = 0, bytearray()
     while chunk := response.read(65536):
-        lines += chunk.count(b"\n")
+        if xlsx:
+            body += chunk
+        else:
+            lines += chunk.count(b"\n")
     conn.close()
-    return (time.perf_counter() - started) * 1000, response.status, lines
+    ms = (time.perf_counter() - started) * 1000
+    if xlsx:
+        lines = _xlsx_rows(bytes(body))
+    return ms, response.status, lines, {k.lower(): v for k, v in response.getheaders()}
+
+
+def _xlsx_rows(body: bytes) -> int:
+    """The number of rows of an XLSX's sheet (the header included, like a CSV's lines)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        sheet = next(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+        return archive.read(sheet).count(b"<row")
 
 
 def measure(port: int, path: str, cookie: str | None, requests: int, clients: int) -> dict[str, float]:
@@ -270,6 +379,59 @@ def measure(port: int, path: str, cookie: str | None, requests: int, clients: in
         "p95": percentile(timings, 95),
         "p99": percentile(timings, 99),
         "rps": round(len(timings) / wall, 1),
+    }
+
+
+def measure_task_export(server: Server, worker: Worker, path: str, cookie: str | None) -> dict[str, Any]:
+    """An export written by a task, the road its user takes: the request (302 to the export page),
+    the worker writes the file, then the download. `seconds`: from the request to the last byte
+    downloaded (the Export row polled every 20 ms; the page's htmx polls, every 2 s, are left out);
+    `ready_s`: to the file written; `queued_s`: the wait for the worker (it polls the queue every
+    second, as deployed); `peak_mb`: the worker's peak memory growth over its idle size (VmRSS
+    sampled every 20 ms and VmHWM, the kernel's own peak)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from jobs.models import Export, ExportStatus
+
+    pid = worker.process.pid
+    peak = worker.baseline_mb
+    started = time.perf_counter()
+    _ms, status, _lines, headers = fetch_file(server.port, path, cookie)
+    match = EXPORT_PAGE.match(urlsplit(headers.get("location", "")).path)
+    if status != 302 or match is None:
+        raise RuntimeError(f"{path} answered {status}, not the page of an export task")
+    pk = int(match.group(1))
+    while True:
+        peak = max(peak, rss_mb(pid))
+        state = Export.objects.filter(pk=pk).values_list("status", flat=True).first()
+        if state in (ExportStatus.DONE, ExportStatus.FAILED):
+            break
+        if worker.process.poll() is not None:
+            raise RuntimeError("the task worker stopped during the export")
+        time.sleep(0.02)
+    ready = time.perf_counter() - started
+    peak = max(peak, rss_mb(pid, "VmHWM"))
+    if state == ExportStatus.FAILED:
+        raise RuntimeError(f"{path}: the export task failed")
+    export = Export.objects.get(pk=pk)
+    asked = time.perf_counter() - started
+    download_ms, download_status, rows, _h = fetch_file(server.port, f"/exports/{pk}/telecharger/", cookie)
+    seconds = asked + download_ms / 1000  # the rows of an XLSX are counted after its last byte: not timed
+    _page_ms, page_status, _l = fetch(server.port, f"/exports/{pk}/", cookie)  # says it is ready (not timed)
+    if page_status != 200 or download_status != 200 or rows - 1 != export.rows_done:
+        raise RuntimeError(f"{path}: export page {page_status}, file {download_status}, {rows - 1} rows")
+    task = DBTaskResult.objects.filter(task_path="web.tasks.run_export", args_kwargs__args=[pk]).first()
+    queued = (task.started_at - task.enqueued_at).total_seconds() if task and task.started_at else None
+    export.file.delete(save=False)
+    export.delete()
+    return {
+        "rows": export.rows_done,
+        "seconds": round(seconds, 2),
+        "peak_mb": round(peak - worker.baseline_mb, 1),
+        "road": "tâche",
+        "ready_s": round(ready, 2),
+        "queued_s": round(queued, 2) if queued is not None else None,
+        "download_s": round(download_ms / 1000, 2),
     }
 
 
@@ -364,6 +526,15 @@ def main() -> None:
                 pages[page.name] = {"path": path, "error": counted[page.name]["error"]}
                 continue
             cookie = cookies.get(page.user) if page.user else None
+            if page.export and counted[page.name].get("task"):
+                worker = Worker(url)
+                try:
+                    measured = measure_task_export(server, worker, path, cookie)
+                finally:
+                    worker.stop()
+                exports[page.name] = measured
+                print(f"  {page.name}: {measured}", flush=True)
+                continue
             if page.export:
                 measured = measure_export(server, path, cookie)
                 exports[page.name] = measured
@@ -424,7 +595,8 @@ def print_table(results: dict[str, Any]) -> None:
             f" {r['naked_p50_ms'] or '':>6} {r['ratio_to_naked'] or '':>5}"
         )
     for name, e in results["exports"].items():
-        print(f"{name:<46} {e['rows']} lignes, {e['seconds']} s, +{e['peak_mb']} Mo")
+        road = f" (tâche : fichier prêt en {e['ready_s']} s)" if e.get("road") == "tâche" else ""
+        print(f"{name:<46} {e['rows']} lignes, {e['seconds']} s, +{e['peak_mb']} Mo{road}")
     print(f"Résultats : {RESULTS.relative_to(ROOT)} ({results['meta']['total_s']} s)")
 
 

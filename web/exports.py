@@ -3,8 +3,8 @@
 CSV: semicolon separator, UTF-8 with a byte-order mark (French Excel then reads the accents
 right), amounts written with a decimal comma and no thousands separator ("1234,50"), which French
 Excel and LibreOffice read as numbers; dates as "jj/mm/aaaa hh:mm" (Europe/Paris).
-XLSX: a write-only workbook (rows are written as they come, never held in memory) saved to an
-anonymous temporary file, then streamed; amounts are numbers, dates are dates.
+XLSX: a write-only openpyxl workbook (rows are written as they come, never held in memory) saved to
+an anonymous temporary file, then streamed; amounts are numbers, dates are dates.
 
 The rows come from a generator the caller builds over `queryset.iterator(chunk_size=…)`.
 
@@ -29,8 +29,9 @@ import csv
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
+from itertools import batched
 from typing import IO, Any
 
 from django.conf import settings
@@ -65,28 +66,58 @@ def neutralise(text: str) -> str:
 
 
 def csv_cell(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",")
-    if isinstance(value, datetime):
-        return (
-            timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
-            if timezone.is_aware(value)
-            else value.strftime("%d/%m/%Y %H:%M")
-        )
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, int):
-        return str(value)
-    return neutralise(str(value))
+    return _CsvCells(timezone.get_current_timezone()).cell(value)
+
+
+class _CsvCells:
+    """`csv_cell` for a whole export: the time zone read once, one formatting function per type of
+    value (a dictionary look-up instead of a chain of isinstance per cell: 224 000 ledger rows are
+    2.5 million cells)."""
+
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+        self.by_type: dict[type, Callable[[Any], str]] = {
+            type(None): lambda value: "",
+            str: neutralise,
+            int: str,
+            Decimal: lambda value: f"{value:.2f}".replace(".", ","),
+            datetime: self.moment,
+            date: lambda value: value.strftime("%d/%m/%Y"),
+        }
+
+    def moment(self, value: datetime) -> str:
+        if value.utcoffset() is not None:  # aware: as the reader's clock shows it (Europe/Paris)
+            value = value.astimezone(self.zone)
+        return value.strftime("%d/%m/%Y %H:%M")
+
+    def cell(self, value: Cell) -> str:
+        write = self.by_type.get(type(value))
+        if write is not None:
+            return write(value)
+        # Subclasses (a bool is an int, a lazy or safe string is a str): the generic order.
+        if value is None:
+            return ""
+        if isinstance(value, Decimal):
+            return f"{value:.2f}".replace(".", ",")
+        if isinstance(value, datetime):
+            return self.moment(value)
+        if isinstance(value, date):
+            return value.strftime("%d/%m/%Y")
+        if isinstance(value, int):
+            return str(value)
+        return neutralise(str(value))
+
+    def row(self, row: Sequence[Cell]) -> list[str]:
+        by_type, cell = self.by_type, self.cell
+        return [write(value) if (write := by_type.get(type(value))) else cell(value) for value in row]
 
 
 def _csv_lines(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[str]:
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    cells = _CsvCells(timezone.get_current_timezone())
     yield BOM + writer.writerow(header)
     for row in rows:
-        yield writer.writerow([csv_cell(value) for value in row])
+        yield writer.writerow(cells.row(row))
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> StreamingHttpResponse:
@@ -98,13 +129,18 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[C
 def _xlsx_cell(sheet: Any, value: Cell) -> Any:
     if isinstance(value, datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
-    if isinstance(value, str) and is_formula_like(value):
-        from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
 
-        # openpyxl turns any text starting with "=" into a formula cell: force a string cell.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
+        # A control character pasted in a text has no place in the file's XML (openpyxl refuses it).
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if is_formula_like(value):
+            from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+
+            # openpyxl turns any text starting with "=" into a formula cell: force a string cell.
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            return cell
     return value
 
 
@@ -119,9 +155,12 @@ def write_xlsx(output: IO[bytes], header: Sequence[str], rows: Iterable[Sequence
     workbook.save(output)
 
 
+WRITE_LINES = 1000  # lines encoded and written at once to a file (one write per line costs more)
+
+
 def write_csv(output: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> None:
-    for line in _csv_lines(header, rows):
-        output.write(line.encode())
+    for lines in batched(_csv_lines(header, rows), WRITE_LINES, strict=False):
+        output.write("".join(lines).encode())
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,7 +1,7 @@
 """The exports too large to stream (web.exports.exported): written by a worker, then purged.
 
 - `run_export(id)`: lists the rows with the list's own builder, for the requester and his filters,
-  writes the CSV or XLSX to the storage, recording its progress every `PROGRESS_EVERY` rows.
+  writes the CSV or XLSX to the storage, recording its progress (rows written) once a second.
   Idempotent: a finished export is not written again; one cut short (worker killed, failure) is
   written again from the start.
 - `purge_exports` (every hour): deletes the exports past their `expires_at`, files included.
@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
 
 from crontask import cron
@@ -22,15 +23,18 @@ from django.utils.module_loading import import_string
 from jobs.models import Export, ExportStatus
 from web.exports import Builder, Cell, write_csv, write_xlsx
 
-PROGRESS_EVERY = 500
+PROGRESS_EVERY = 500  # rows between two looks at the clock
+PROGRESS_SECONDS = 1.0  # the progress written at most once a second (its page polls every 2 s)
 
 
 def _counted(export: Export, rows: Iterable[Sequence[Cell]]) -> Iterator[Sequence[Cell]]:
-    done = 0
+    done, written = 0, time.monotonic()
     for done, row in enumerate(rows, start=1):
         yield row
-        if done % PROGRESS_EVERY == 0:
+        if done % PROGRESS_EVERY == 0 and time.monotonic() - written >= PROGRESS_SECONDS:
+            # One UPDATE (and its commit) every 500 rows was a fifth of a 200 000-row export.
             Export.objects.filter(pk=export.pk).update(rows_done=done)
+            written = time.monotonic()
     export.rows_done = done
 
 
