@@ -1,5 +1,6 @@
-"""The XLSX files of the exports (web.exports.write_xlsx, openpyxl's write-only workbook): what a spreadsheet reads back is what was listed —
-numbers as numbers, dates and times as dates (in Europe/Paris), text as text (never a formula)."""
+"""The XLSX files of the exports (web.exports.write_xlsx, openpyxl's write-only workbook): what a
+spreadsheet reads back is what was listed — numbers as numbers, dates and times as dates (in
+Europe/Paris), text as text (never a formula)."""
 
 from __future__ import annotations
 
