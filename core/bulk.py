@@ -1,0 +1,43 @@
+"""Inserting many new rows at once: PostgreSQL COPY, `bulk_create` elsewhere.
+
+`bulk_create` builds one model instance per row and one large parameterised INSERT per batch; for
+tens of thousands of rows most of the time goes into Python (instances, SQL text, parameter
+adaptation). COPY streams the values to the server row by row. The database still checks every
+constraint (NOT NULL, CHECK, UNIQUE, foreign keys at commit), and the ids come from the table's
+sequence as with an INSERT: the caller reads them back by a natural key when it needs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, models
+
+
+def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert `rows` (tuples of values in the order of `fields`, attnames such as `authority_id`,
+    never the primary key) into `model`'s table; return how many. On PostgreSQL a column not named
+    takes its database default (a model field's `default=` is not one): name every NOT NULL field."""
+    if connection.vendor != "postgresql":
+        objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+        model._default_manager.bulk_create(objects, batch_size=1000)
+        return len(objects)
+    from psycopg.types.json import Jsonb
+
+    meta = model._meta
+    by_attname = {f.attname: f for f in meta.concrete_fields}
+    columns = [by_attname[name] for name in fields]
+    json_positions = [i for i, f in enumerate(columns) if isinstance(f, models.JSONField)]
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in columns)}) FROM STDIN"
+    count = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            if json_positions:
+                row = list(row)
+                for i in json_positions:
+                    row[i] = Jsonb(row[i])
+            copy.write_row(row)
+            count += 1
+    return count
