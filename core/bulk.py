@@ -25,19 +25,21 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
         return len(objects)
     from psycopg.types.json import Jsonb
 
-    meta = model._meta
-    by_attname = {f.attname: f for f in meta.concrete_fields}
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
     columns = [by_attname[name] for name in fields]
     json_positions = [i for i, f in enumerate(columns) if isinstance(f, models.JSONField)]
+    if json_positions:
+        rows = (tuple(Jsonb(v) if i in json_positions else v for i, v in enumerate(row)) for row in rows)
+    return copy_rows(model._meta.db_table, [str(f.column) for f in columns], rows)
+
+
+def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """PostgreSQL only: COPY `rows` into `table` (a model's, or a temporary one); return how many."""
     quote = connection.ops.quote_name
-    sql = f"COPY {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in columns)}) FROM STDIN"
+    sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     count = 0
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
-            if json_positions:
-                row = list(row)
-                for i in json_positions:
-                    row[i] = Jsonb(row[i])
             copy.write_row(row)
             count += 1
     return count

@@ -115,8 +115,14 @@ def giving_grant(award: Award, *, site_url: str) -> dict[str, Any]:
     return grant
 
 
+GIVING_GRANTS_MARKER = b'\n "grants": '  # the package's last key, at the first level of indentation
+
+
 def giving_json(awards: list[Award], *, site_url: str, generated_at: datetime) -> bytes:
-    grants = [giving_grant(award, site_url=site_url) for award in awards if award.publishable]
+    """The data package, indented by one space; its grants come last (`GIVING_GRANTS_MARKER`).
+
+    Each grant is serialised as soon as it is built and indented to its depth: the same bytes as
+    `json.dumps(package, indent=1)` of the whole package, without holding every grant's dict."""
     package: dict[str, Any] = {
         "version": "1.4",
         "title": "Territoires d'intégration — subventions attribuées",
@@ -131,6 +137,17 @@ def giving_json(awards: list[Award], *, site_url: str, generated_at: datetime) -
         "license": LICENCE_URL,
         "downloadURL": f"{site_url}/opendata/360giving.json",
         "accessURL": f"{site_url}/donnees-ouvertes/",
-        "grants": grants,
+        "grants": [],
     }
-    return json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")
+    head = json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")
+    grants = [
+        json.dumps(giving_grant(award, site_url=site_url), ensure_ascii=False, indent=1)
+        .replace("\n", "\n  ")
+        .encode("utf-8")
+        for award in awards
+        if award.publishable
+    ]
+    if not grants:
+        return head
+    assert head.endswith(b'"grants": []\n}')
+    return head[: -len(b"]\n}")] + b"\n  " + b",\n  ".join(grants) + b"\n ]\n}"
