@@ -74,13 +74,15 @@ def scdl_row(award: Award) -> dict[str, str]:
 
 def scdl_csv(awards: list[Award]) -> bytes:
     """UTF-8, comma-separated, one header line: as the SCDL schema and its validators expect."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=SCDL_FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    for award in awards:
-        if award.publishable:
-            writer.writerow(scdl_row(award))
-    return buffer.getvalue().encode("utf-8")
+    buffer = io.BytesIO()
+    # Encoded line by line (a text buffer of the whole file would hold up to 4 bytes a character).
+    with io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True) as text:
+        writer = csv.DictWriter(text, fieldnames=SCDL_FIELDS, lineterminator="\r\n")
+        writer.writeheader()
+        for award in awards:
+            if award.publishable:
+                writer.writerow(scdl_row(award))
+        return buffer.getvalue()
 
 
 def _org(siret: str, name: str, **extra: Any) -> dict[str, Any]:

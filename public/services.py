@@ -36,14 +36,31 @@ class PublishResult:
 def _store(kind: str, content: bytes, *, rows: int, skipped: int, now: datetime) -> bool:
     """Save the file; keep `generated_at` when the content did not change. True when it changed."""
     etag = hashlib.sha256(content).hexdigest()
-    current = Publication.objects.filter(kind=kind).first()
-    if current is not None and current.etag == etag:
+    # The previous file's ETag only: its content (tens of megabytes at scale) is not read back.
+    current = Publication.objects.filter(kind=kind).values_list("etag", flat=True).first()
+    if current == etag:
         return False
-    Publication.objects.update_or_create(
-        kind=kind,
-        defaults={"content": content, "etag": etag, "rows": rows, "skipped": skipped, "generated_at": now},
-    )
+    values = {"etag": etag, "rows": rows, "skipped": skipped, "generated_at": now}
+    if current is None:
+        Publication.objects.create(kind=kind, content=b"", **values)
+    else:
+        Publication.objects.filter(kind=kind).update(**values)
+    _write_content(kind, content)
     return True
+
+
+def _write_content(kind: str, content: bytes) -> None:
+    """Write the file's bytes. On PostgreSQL as a binary parameter bound by the server: the client-side
+    binding of Django's cursors would spell tens of megabytes out in hexadecimal inside the SQL text."""
+    if connection.vendor != "postgresql":
+        Publication.objects.filter(kind=kind).update(content=content)
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    table = connection.ops.quote_name(Publication._meta.db_table)
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(f"UPDATE {table} SET content = %b WHERE kind = %s", [content, kind])
 
 
 _CATALOGUE_FIELDS = (
@@ -147,8 +164,8 @@ def publish(*, now: datetime | None = None) -> PublishResult:
         changed.append(PublicationKind.SCDL.value)
     giving = giving_json(found, site_url=site_url, generated_at=moment)
     # The package's dates change at each run: compare the grants, not the dates, to keep the ETag.
-    previous = Publication.objects.filter(kind=PublicationKind.GIVING).first()
-    if previous is None or _grants_of(bytes(previous.content)) != _grants_of(giving):
+    previous = Publication.objects.filter(kind=PublicationKind.GIVING).values_list("content", flat=True).first()
+    if previous is None or _grants_of(bytes(previous)) != _grants_of(giving):
         _store(PublicationKind.GIVING, giving, rows=len(published), skipped=skipped, now=moment)
         changed.append(PublicationKind.GIVING.value)
     catalogue = _rebuild_catalogue(found)
