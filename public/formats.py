@@ -74,13 +74,15 @@ def scdl_row(award: Award) -> dict[str, str]:
 
 def scdl_csv(awards: list[Award]) -> bytes:
     """UTF-8, comma-separated, one header line: as the SCDL schema and its validators expect."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=SCDL_FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    for award in awards:
-        if award.publishable:
-            writer.writerow(scdl_row(award))
-    return buffer.getvalue().encode("utf-8")
+    buffer = io.BytesIO()
+    # Encoded line by line (a text buffer of the whole file would hold up to 4 bytes a character).
+    with io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True) as text:
+        writer = csv.DictWriter(text, fieldnames=SCDL_FIELDS, lineterminator="\r\n")
+        writer.writeheader()
+        for award in awards:
+            if award.publishable:
+                writer.writerow(scdl_row(award))
+        return buffer.getvalue()
 
 
 def _org(siret: str, name: str, **extra: Any) -> dict[str, Any]:
@@ -115,8 +117,14 @@ def giving_grant(award: Award, *, site_url: str) -> dict[str, Any]:
     return grant
 
 
+GIVING_GRANTS_MARKER = b'\n "grants": '  # the package's last key, at the first level of indentation
+
+
 def giving_json(awards: list[Award], *, site_url: str, generated_at: datetime) -> bytes:
-    grants = [giving_grant(award, site_url=site_url) for award in awards if award.publishable]
+    """The data package, indented by one space; its grants come last (`GIVING_GRANTS_MARKER`).
+
+    Each grant is serialised as soon as it is built and indented to its depth: the same bytes as
+    `json.dumps(package, indent=1)` of the whole package, without holding every grant's dict."""
     package: dict[str, Any] = {
         "version": "1.4",
         "title": "Territoires d'intégration — subventions attribuées",
@@ -131,6 +139,17 @@ def giving_json(awards: list[Award], *, site_url: str, generated_at: datetime) -
         "license": LICENCE_URL,
         "downloadURL": f"{site_url}/opendata/360giving.json",
         "accessURL": f"{site_url}/donnees-ouvertes/",
-        "grants": grants,
+        "grants": [],
     }
-    return json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")
+    head = json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")
+    grants = [
+        json.dumps(giving_grant(award, site_url=site_url), ensure_ascii=False, indent=1)
+        .replace("\n", "\n  ")
+        .encode("utf-8")
+        for award in awards
+        if award.publishable
+    ]
+    if not grants:
+        return head
+    assert head.endswith(b'"grants": []\n}')
+    return head[: -len(b"]\n}")] + b"\n  " + b",\n  ".join(grants) + b"\n ]\n}"

@@ -3,19 +3,23 @@ schemas (../shared/ref/), the two checks frictionless does not make, ETag, and t
 never showing what is not public."""
 
 import csv
+import hashlib
 import io
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from frictionless import Resource, Schema
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from core.validators import siret_is_valid
-from public.models import CatalogueEntry, Publication
+from projects.models import Project
+from public.models import CatalogueEntry, Publication, PublicationKind
 from public.services import publish
 from tests.web.html import text_of
 
@@ -75,11 +79,29 @@ def test_360giving_file_of_the_demo_validates_against_the_360giving_schemas(demo
 def test_files_are_served_with_an_etag_and_answer_304_when_unchanged(demo, client):
     first = client.get("/opendata/subventions.csv")
     etag = first["ETag"]
+    giving_etag = client.get("/opendata/360giving.json")["ETag"]
     assert re.fullmatch(r'"[0-9a-f]{64}"', etag)
     assert client.get("/opendata/subventions.csv", headers={"if-none-match": etag}).status_code == 304
-    publish()  # the scheduled task runs again, nothing changed: same ETag
-    assert client.get("/opendata/360giving.json")["ETag"] == client.get("/opendata/360giving.json")["ETag"]
+    # The scheduled task runs again the next night, nothing changed: same ETags (the 360Giving
+    # package's own dates are not a change).
+    publish(now=timezone.now() + timedelta(days=1))
+    assert client.get("/opendata/360giving.json")["ETag"] == giving_etag
     assert client.get("/opendata/subventions.csv")["ETag"] == etag
+
+
+def test_the_360giving_file_changes_when_a_grant_changes(demo, client):
+    before = bytes(Publication.objects.get(kind=PublicationKind.GIVING).content)
+    package = json.loads(before)
+    # Written grant by grant, the file has the layout of the whole package serialised at once.
+    assert before == json.dumps(package, ensure_ascii=False, indent=1).encode()
+    grant = next(g for g in package["grants"] if "-ptai-" in g["id"])
+    Project.objects.filter(pk=int(grant["id"].rsplit("-", 1)[1])).update(title="Maison de l'accueil, nouveau nom")
+    result = publish(now=timezone.now() + timedelta(days=1))
+    assert result.changed == [PublicationKind.SCDL.value, PublicationKind.GIVING.value]
+    after = client.get("/opendata/360giving.json")
+    assert after["ETag"] != f'"{hashlib.sha256(before).hexdigest()}"'
+    titles = {g["id"]: g["title"] for g in json.loads(after.content)["grants"]}
+    assert titles[grant["id"]] == "Maison de l'accueil, nouveau nom"
 
 
 def test_the_scheduled_task_regenerates_the_files(demo):
