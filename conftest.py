@@ -57,11 +57,17 @@ def _no_outbound_network() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: Any, request: pytest.FixtureRequest) -> None:
     from referential.importer import import_snapshot
 
     with django_db_blocker.unblock():
         import_snapshot()
+        if any(item.get_closest_marker("browser") for item in request.session.items):
+            # The browser tests' demo database: a copy of this one, seeded in the background now,
+            # ready when they run (last). tests/browser/demo_database.py
+            from tests.browser.demo_database import start
+
+            start()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
