@@ -57,17 +57,61 @@ def _no_outbound_network() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: Any, request: pytest.FixtureRequest) -> None:
     from referential.importer import import_snapshot
 
     with django_db_blocker.unblock():
         import_snapshot()
+        if any(item.get_closest_marker("browser") for item in request.session.items):
+            # The browser tests' demo database: a copy of this one, seeded in the background now,
+            # ready when they run (last). tests/browser/demo_database.py
+            from tests.browser.demo_database import start
+
+            start()
 
 
+@pytest.fixture(scope="session")
+def shared_demo(django_db_setup: None) -> Any:
+    """``shared_demo(django_db_blocker, tmp_path_factory)``: the demo seeded once for every test that
+    asks for it (tests/demo, tests/public), rolled back after the last one (tests/demo/shared.py)."""
+    from tests.demo.shared import SHARED_DEMO
+
+    tokens: list[Any] = []
+
+    def ensure(django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+        if not tokens:
+            tokens.append(tmp_path_factory.mktemp("demo") / "tokens.json")
+        return SHARED_DEMO.ensure(django_db_blocker, tokens[0])
+
+    return ensure
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """The shared demo is rolled back as soon as the next test does not use it."""
+    try:
+        return (yield)
+    finally:
+        if "shared_demo" in getattr(item, "fixturenames", ()) and (
+            nextitem is None or "shared_demo" not in getattr(nextitem, "fixturenames", ())
+        ):
+            from tests.demo.shared import SHARED_DEMO
+
+            SHARED_DEMO.release()
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's order (database tests first)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run the browser tests last: Playwright's sync API keeps an event loop running in this thread
-    for the rest of the session, and Django then refuses database calls from "async" code."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """The tests on the shared demo one after the other (one seed for them all), then the browser
+    tests last: Playwright's sync API keeps an event loop running in this thread for the rest of
+    the session, and Django then refuses database calls from "async" code."""
+
+    def group(item: pytest.Item) -> int:
+        if item.get_closest_marker("browser") is not None:
+            return 2
+        return 1 if "shared_demo" in getattr(item, "fixturenames", ()) else 0
+
+    items.sort(key=group)
 
 
 @pytest.fixture(autouse=True)

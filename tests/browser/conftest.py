@@ -1,10 +1,11 @@
 """Browser tests: a demo server of their own, driven by Debian's Chromium through Playwright.
 
 The pytest-django test database is not used here (``live_server`` would flush the referential the
-other tests rely on). Instead one session fixture prepares a separate database — ``<name>_browser``
-next to the PostgreSQL database of ``DATABASE_URL``, or ``build/browser/db.sqlite3`` — loads it the
-way ``make demo`` does (migrate, import_referential, seed_demo) and serves it with ``runserver``
-(dev settings: static files served, e-mails printed on the console).
+other tests rely on). The server runs on a separate database — ``<test database>_browser`` on
+PostgreSQL, ``build/browser/db.sqlite3`` on SQLite — copied from the test database as soon as the
+session has set it up and seeded with the demo in the background while the other tests run
+(tests/browser/demo_database.py); ``runserver`` serves it (dev settings: static files served,
+e-mails printed on the console).
 
 Every page visited through :class:`Visitor` must answer below 400, raise no JavaScript error and no
 Content Security Policy violation, and have no "serious" or "critical" axe-core violation; a
@@ -13,7 +14,6 @@ full-page screenshot of it lands in ``build/screenshots/``.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
@@ -26,16 +26,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Response, sync_playwright
+
+from tests.browser import demo_database
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "build"
 SCREENSHOTS = BUILD / "screenshots"
 SERVER_START_TIMEOUT = 30.0
-COMMAND_TIMEOUT = 300.0
 AXE_BLOCKING_IMPACTS = ("serious", "critical")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 CSP_MARKERS = ("Content Security Policy", "Refused to")
@@ -56,72 +57,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _browser_database_url(template: str | None = None) -> tuple[str, bool]:
-    """A fresh database for the browser session: its URL, and whether it is a copy of `template`
-    (on PostgreSQL, the test database, already migrated with the referential imported: a file copy
-    instead of a minute of migrations and import). Empty otherwise."""
-    url = os.environ.get("DATABASE_URL", "")
-    parts = urlsplit(url)
-    if parts.scheme in ("postgres", "postgresql", "pgsql", "postgis"):
-        import psycopg
-        from psycopg import sql
-
-        name = f"{parts.path.lstrip('/') or 'postgres'}_browser"
-        copied = False
-        with psycopg.connect(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 5432,
-            user=parts.username or "postgres",
-            password=parts.password,
-            dbname="postgres",
-            autocommit=True,
-        ) as connection:
-            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-            if template:
-                # A template must have no session: the test run's own are closed by the caller; if
-                # another is open (a fixture holding a transaction), the copy is refused: start empty.
-                try:
-                    connection.execute(
-                        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
-                    )
-                    copied = True
-                except psycopg.Error:
-                    copied = False
-            if not copied:
-                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        return urlunsplit(parts._replace(path=f"/{name}")), copied
-    path = BUILD / "browser" / "db.sqlite3"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        leftover.unlink(missing_ok=True)
-    return f"sqlite:///{path}", False
-
-
-def _server_env(database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "PYTHONWARNINGS")}
-    env.update(
-        {"DJANGO_SETTINGS_MODULE": "config.settings.browser", "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
-    )
-    # Deliberate: the journeys log demo State accounts in with their password alone; the second
-    # factor's own flow is proven by tests/web/test_second_factor.py (docs/SECURITY.md).
-    env["SECOND_FACTOR_REQUIRED"] = "0"
-    return env
-
-
 def _manage(env: dict[str, str], *args: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(
-            f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}", pytrace=False
-        )
+    failure = demo_database.manage(env, *args)
+    if failure is not None:
+        pytest.fail(failure, pytrace=False)
 
 
 def _wait_until_healthy(base_url: str, server: subprocess.Popen[bytes], log_path: Path) -> None:
@@ -162,35 +101,17 @@ def oidc_provider() -> Iterator[str]:
 _DEMO_ENV: dict[str, str] = {}
 
 
-def _test_database_as_template() -> str | None:
-    """The test database's name when this session's tests have set it up (migrated, referential
-    imported: the browser tests run after them), with this process's sessions closed so PostgreSQL
-    can copy it; None on SQLite or when no database test ran."""
-    from django.db import connection, connections
-
-    name = str(connection.settings_dict["NAME"])
-    if connection.vendor != "postgresql" or not name.startswith("test_"):
-        return None  # SQLite, or no test of this session set the test database up: start empty
-    # Playwright's sync API runs an event loop in this thread (Chromium may be launched already):
-    # these few synchronous database calls are safe here, Django's async guard is lifted for them.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        connections.close_all()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-    return name
-
-
 @pytest.fixture(scope="session")
 def demo_server(oidc_provider: str) -> Iterator[str]:
-    """Base URL of a runserver process on its own freshly seeded demo database, its ProConnect
-    pointed at the local OpenID provider."""
-    database_url, copied = _browser_database_url(_test_database_as_template())
-    env = _server_env(database_url)
+    """Base URL of a runserver process on its own demo database — a copy of the test database with
+    the demo seeded, prepared in the background since the test database was set up, or from empty
+    in a session of browser tests alone (tests/browser/demo_database.py) — its ProConnect pointed
+    at the local OpenID provider."""
+    try:
+        database_url = demo_database.wait()
+    except AssertionError as error:
+        pytest.fail(f"The browser tests' demo database could not be prepared: {error}", pytrace=False)
+    env = demo_database.server_env(database_url)
     env.update(
         {
             "PROCONNECT_CLIENT_ID": "territoires-integration",
@@ -202,10 +123,6 @@ def demo_server(oidc_provider: str) -> Iterator[str]:
         }
     )
     _DEMO_ENV.update(env)
-    _manage(env, "migrate", "--no-input")  # nothing to apply on a copy of the test database
-    if not copied:
-        _manage(env, "import_referential")
-    _manage(env, "seed_demo")
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = BUILD / "browser" / "server.log"
@@ -367,7 +284,7 @@ def _new_context(browser: Browser, base_url: str, *, javascript: bool = True) ->
 
 
 @pytest.fixture
-def make_visitor(chromium: Browser, demo_server: str, axe_source: str, screenshots_dir: Path) -> Iterator[Any]:
+def make_visitor(demo_server: str, chromium: Browser, axe_source: str, screenshots_dir: Path) -> Iterator[Any]:
     """``make_visitor(name, javascript=True)``: a page in a fresh browser context (cookies, storage)."""
     contexts: list[BrowserContext] = []
 

@@ -13,8 +13,10 @@
    d'élargissement déclarée », with no lettre d'engagement; the journey walks it to ``signed``; the
    CTAIR is then "Élargi en CTAI", each page links to the other and both timelines tell the widening.
 
-Each actor logs in in a fresh browser context; buttons are clicked by their accessible names and
-the state badge ``#etat`` is checked after each step. Every page passes the checks of
+Each actor logs in once, in a browser context of their own kept for the whole journey (:class:`Actors`:
+turns are taken by switching contexts, as colleagues at their own desks; logging in and out is
+proven by test_demo_roles); buttons are clicked by their accessible names and the state badge
+``#etat`` is checked after each step. Every page passes the checks of
 ``conftest.Visitor`` (status, JavaScript, CSP, axe-core) and is screenshot (``ctai-…``).
 """
 
@@ -59,17 +61,26 @@ def euros(text: str) -> Decimal:
     return Decimal(re.sub(r"[^0-9,]", "", text).replace(",", ".") or "0")
 
 
-def logged_in(make_visitor: Any, email: str) -> Visitor:
-    visitor: Visitor = make_visitor(f"ctai-{email}")
-    visitor.goto("/connexion/")  # the log-in page itself is checked (axe, screenshot) by test_demo_roles
-    log_in(visitor.page, ACCOUNTS[email])
-    return visitor
+class Actors:
+    """The people of a journey: ``actors(email)`` logs the account in the first time, in a browser
+    context of its own, and gives that same logged-in page back at each of its later turns."""
 
+    def __init__(self, make_visitor: Any, prefix: str, accounts: dict[str, Any]) -> None:
+        self.make_visitor, self.prefix, self.accounts = make_visitor, prefix, accounts
+        self.visitors: dict[str, Visitor] = {}
 
-def log_out(visitor: Visitor) -> None:
-    visitor.page.get_by_role("button", name="Se déconnecter").click()
-    expect(visitor.page.get_by_role("link", name="Se connecter")).to_be_visible()
-    visitor.assert_clean()
+    def __call__(self, email: str) -> Visitor:
+        if email not in self.visitors:
+            visitor: Visitor = self.make_visitor(f"{self.prefix}-{email}")
+            visitor.goto("/connexion/")  # the log-in page itself is checked (axe, screenshot) by test_demo_roles
+            log_in(visitor.page, self.accounts[email])
+            self.visitors[email] = visitor
+        return self.visitors[email]
+
+    def assert_clean(self) -> None:
+        """No JavaScript error nor CSP violation on any actor's page, from the first to the last turn."""
+        for visitor in self.visitors.values():
+            visitor.assert_clean()
 
 
 def expect_state(visitor: Visitor, label: str, slug: str) -> None:
@@ -290,12 +301,13 @@ def test_f10_f24_f41_f43_metropole_from_first_contact_to_committed_programming(m
     coordinator), F22-F24 (first yearly programming within the effect period, a housing action, the
     Diair's check of each action, approval), F41 (commitment on the département's 104-15 envelope),
     F43 (socle within the campaign's bounds, complement computed: 0 € here)."""
-    ministry = logged_in(make_visitor, "ministere")
+    actors = Actors(make_visitor, "ctai", ACCOUNTS)
+    ministry = actors("ministere")
     committed_before = puy_de_dome_committed(ministry, "budget-2022-avant")
-    log_out(ministry)
+    ministry.assert_clean()
 
     # The agent of the métropole opens the contract and records its lettre d'engagement.
-    agent = logged_in(make_visitor, CLERMONT_AGENT)
+    agent = actors(CLERMONT_AGENT)
     pk = open_contract(agent)
     expect(agent.page.locator("#collectivite")).to_have_text(CLERMONT)
     contract_step(
@@ -308,21 +320,21 @@ def test_f10_f24_f41_f43_metropole_from_first_contact_to_committed_programming(m
     )
     expect(agent.page.get_by_text("du 14/06/2021, signature visée en 2022")).to_be_visible()
     expect(agent.page.locator("section[aria-labelledby='missing-title']")).to_contain_text("Rien ne manque")
-    log_out(agent)
+    agent.assert_clean()
 
     # The préfet starts the diagnosis; the Diair fills it in and completes it.
-    prefect = logged_in(make_visitor, CLERMONT_PREFECT)
+    prefect = actors(CLERMONT_PREFECT)
     contract_step(prefect, pk, "Commencer le diagnostic", "Diagnostic territorial", "diagnostic")
-    log_out(prefect)
+    prefect.assert_clean()
 
-    diair = logged_in(make_visitor, "diair")
+    diair = actors("diair")
     fill_diagnosis(diair, pk, "520", "1150", "Clermont-Ferrand", "diagnostic-rempli")
     contract_step(diair, pk, "Terminer le diagnostic", "Contrat en rédaction", "redaction")
     expect(diair.page.locator("#diagnostic + dl")).not_to_contain_text("en cours")
-    log_out(diair)
+    diair.assert_clean()
 
     # The préfet records the signature (dates, signatories, coordinator).
-    prefect = logged_in(make_visitor, CLERMONT_PREFECT)
+    prefect = actors(CLERMONT_PREFECT)
     contract_step(
         prefect,
         pk,
@@ -352,10 +364,10 @@ def test_f10_f24_f41_f43_metropole_from_first_contact_to_committed_programming(m
     expect(page.locator("#signataires")).to_contain_text("délégué interministériel")
     expect(page.locator("#coordinateur")).to_contain_text("Romain Chabrier, Chargé de mission")
     expect(page.get_by_text("Pas encore de programmation.")).to_be_visible()
-    log_out(prefect)
+    prefect.assert_clean()
 
     # The agent opens the first programming from the contract page and prepares it.
-    agent = logged_in(make_visitor, CLERMONT_AGENT)
+    agent = actors(CLERMONT_AGENT)
     agent.visit(f"/ctai/{pk}/", "signe-agent")
     page = agent.page
     year = page.get_by_label("Année", exact=True)
@@ -420,10 +432,10 @@ def test_f10_f24_f41_f43_metropole_from_first_contact_to_committed_programming(m
         "programmation-presentee",
         reason=("Message à la Diair", "Programmation validée en comité de pilotage local."),
     )
-    log_out(agent)
+    agent.assert_clean()
 
     # The Diair examines each action, accepts it, and approves the programming.
-    diair = logged_in(make_visitor, "diair")
+    diair = actors("diair")
     diair.visit(f"/programmations/{programming}/", "programmation-examen")
     expect(diair.page.get_by_text("À examiner", exact=True)).to_have_count(2)
     accept_action(diair, HOUSING, "examen-logement")
@@ -436,10 +448,10 @@ def test_f10_f24_f41_f43_metropole_from_first_contact_to_committed_programming(m
         "programmation-approuvee",
         reason=("Observations", "Actions conformes aux priorités de la stratégie nationale."),
     )
-    log_out(diair)
+    diair.assert_clean()
 
     # The préfet commits the year's credits on the Puy-de-Dôme envelope of line 104-15; the advance is paid.
-    prefect = logged_in(make_visitor, CLERMONT_PREFECT)
+    prefect = actors(CLERMONT_PREFECT)
     programming_step(
         prefect, programming, "Engager les crédits de l'année et verser l'avance", "Crédits engagés", "credits-engages"
     )
@@ -451,12 +463,12 @@ def test_f10_f24_f41_f43_metropole_from_first_contact_to_committed_programming(m
     expect(row).to_contain_text("Programmation 2022")
     expect(row).to_contain_text("Crédits engagés")
     expect(row).to_contain_text("150 000,00 €")
-    log_out(prefect)
+    prefect.assert_clean()
 
     # The national budget page: the Puy-de-Dôme row of 104-15 grew by the socle.
-    ministry = logged_in(make_visitor, "ministere")
+    ministry = actors("ministere")
     assert puy_de_dome_committed(ministry, "budget-2022-apres") - committed_before == BASE
-    ministry.assert_clean()
+    actors.assert_clean()
 
 
 def contract_pk(visitor: Visitor, title: str) -> int:
@@ -477,7 +489,8 @@ def test_f16_f24_ctair_widened_into_a_ctai(make_visitor: Any) -> None:
     without a lettre d'engagement; the CTAIR is closed as "Élargi en CTAI" at its signature), F19-F21
     (diagnosis, signature), F24 (the CTAI in force replaces the CTAIR: one contract in force per
     collectivité)."""
-    agent = logged_in(make_visitor, RENNES_AGENT)
+    actors = Actors(make_visitor, "ctai", ACCOUNTS)
+    agent = actors(RENNES_AGENT)
     ctair = contract_pk(agent, RENNES_CTAIR)
     expect_state(agent, "Signé", "ctair-en-vigueur")
     ctai = contract_pk(agent, RENNES_CTAI)
@@ -489,9 +502,9 @@ def test_f16_f24_ctair_widened_into_a_ctai(make_visitor: Any) -> None:
     expect(agent.page.locator("#declaration-elargissement")).to_contain_text("faite au préfet le 22/11/2021")
     expect(agent.page.locator("#lettre")).to_contain_text("non requise")
     expect(agent.page.get_by_role("link", name="Enregistrer la lettre d'engagement")).to_have_count(0)
-    log_out(agent)
+    agent.assert_clean()
 
-    prefect = logged_in(make_visitor, RENNES_PREFECT)
+    prefect = actors(RENNES_PREFECT)
     contract_step(prefect, ctai, "Commencer le diagnostic", "Diagnostic territorial", "ctai-diagnostic")
     fill_diagnosis(prefect, ctai, "1200", "2600", "Rennes", "ctai-diagnostic-rempli")
     contract_step(prefect, ctai, "Terminer le diagnostic", "Contrat en rédaction", "ctai-redaction")
@@ -533,12 +546,12 @@ def test_f16_f24_ctair_widened_into_a_ctai(make_visitor: Any) -> None:
     expect(widened).to_contain_text("Vers : Élargi en CTAI")
     expect(widened).to_contain_text(f"CTAI : n° {ctai}")
     expect(page.locator("section[aria-labelledby='actions-title']")).to_have_count(0)  # a final state
-    log_out(prefect)
+    prefect.assert_clean()
 
     # In the list, only the CTAI is in force for Rennes Métropole (F24).
-    agent = logged_in(make_visitor, RENNES_AGENT)
+    agent = actors(RENNES_AGENT)
     agent.visit("/ctai/?etat=signed", "liste-en-vigueur")
     rows = agent.page.get_by_role("row").filter(has_text="Rennes Métropole")
     expect(rows).to_have_count(1)
     expect(rows).to_contain_text(RENNES_CTAI)
-    agent.assert_clean()
+    actors.assert_clean()

@@ -1,6 +1,7 @@
 """A PTAI walked in a real browser from the agent's empty draft to `closed` (F30-F38, F41-F45).
 
-Each actor logs in in a fresh browser context: ``agent.grenoble`` types the seven steps and submits,
+Each actor logs in once, in a browser context of their own kept for the whole journey
+(``test_ctai_journey.Actors``): ``agent.grenoble`` types the seven steps and submits,
 ``instructeur.isere`` instructs, ``prefet.isere`` and ``ministere`` approve, the Ministère delegates
 the credits to Isère, the préfet of Isère — the local authorising officer — commits them (advance
 paid) and pays the balance on the final report. The state badge of the file page is checked after
@@ -21,7 +22,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from demo.accounts import DEMO_ACCOUNTS
 from tests.browser.conftest import Visitor
-from tests.browser.test_demo_roles import log_in
+from tests.browser.test_ctai_journey import Actors
 
 pytestmark = pytest.mark.browser
 
@@ -34,19 +35,6 @@ BUDGET_CAPTION = "Crédits par territoire, ligne 104-12, campagne 2021"  # all p
 def euros(text: str) -> Decimal:
     """`1 234,50 €` (any spaces) → Decimal("1234.50")."""
     return Decimal(re.sub(r"[^0-9,]", "", text).replace(",", ".") or "0")
-
-
-def logged_in(make_visitor: Any, email: str) -> Visitor:
-    visitor: Visitor = make_visitor(f"ptai-{email}")
-    visitor.goto("/connexion/")  # the log-in page itself is checked (axe, screenshot) by test_demo_roles
-    log_in(visitor.page, ACCOUNTS[email])
-    return visitor
-
-
-def log_out(visitor: Visitor) -> None:
-    visitor.page.get_by_role("button", name="Se déconnecter").click()
-    expect(visitor.page.get_by_role("link", name="Se connecter")).to_be_visible()
-    visitor.assert_clean()
 
 
 def budget_figures(visitor: Visitor, slug: str) -> dict[str, Decimal]:
@@ -197,12 +185,13 @@ def fill_request(visitor: Visitor) -> int:
 
 def test_f30_f45_ptai_journey_in_the_browser(make_visitor: Any) -> None:
     # The national budget before the journey (the demo already commits and pays in Isère).
-    ministry = logged_in(make_visitor, "ministere")
+    actors = Actors(make_visitor, "ptai", ACCOUNTS)
+    ministry = actors("ministere")
     before = budget_figures(ministry, "budget-2021-avant")
-    log_out(ministry)
+    ministry.assert_clean()
 
     # The agent types the request and submits it.
-    agent = logged_in(make_visitor, "agent.grenoble")
+    agent = actors("agent.grenoble")
     pk = fill_request(agent)
     page = agent.page
     page.get_by_role("link", name="Déposer le dossier").click()
@@ -213,9 +202,9 @@ def test_f30_f45_ptai_journey_in_the_browser(make_visitor: Any) -> None:
     expect_state(agent, "Déposé", "ptai-depose")
     expect(page.get_by_text(re.compile(r"Référence PTAI-2021-38-\d{4}"))).to_be_visible()
     expect(page.locator("#montant-demande")).to_contain_text("20 000,00")
-    log_out(agent)
+    agent.assert_clean()
 
-    instructor = logged_in(make_visitor, "instructeur.isere")
+    instructor = actors("instructeur.isere")
     act(instructor, pk, "Commencer l'instruction", "En instruction", "ptai-en-instruction")
     instructor.visit(f"/ptai/{pk}/", "ptai-avis-avant")
     instructor.page.get_by_role("link", name="Rendre l'avis d'instruction").click()
@@ -227,14 +216,14 @@ def test_f30_f45_ptai_journey_in_the_browser(make_visitor: Any) -> None:
     instructor.page.get_by_role("button", name="Confirmer : rendre l'avis d'instruction").click()
     expect(instructor.page).to_have_url(re.compile(rf"/ptai/{pk}/$"))
     expect_state(instructor, "Instruit", "ptai-instruit")
-    log_out(instructor)
+    instructor.assert_clean()
 
-    prefect = logged_in(make_visitor, "prefet.isere")
+    prefect = actors("prefet.isere")
     act(prefect, pk, "Valider et transmettre au Ministère", "Validé par le préfet", "ptai-valide-prefet")
-    log_out(prefect)
+    prefect.assert_clean()
 
     # F38: the Ministère validates, then delegates exactly the granted amount to Isère.
-    ministry = logged_in(make_visitor, "ministere")
+    ministry = actors("ministere")
     act(
         ministry,
         pk,
@@ -250,18 +239,18 @@ def test_f30_f45_ptai_journey_in_the_browser(make_visitor: Any) -> None:
     assert before["national"] - delegated["national"] == GRANTED
     assert delegated["received"] - before["received"] == GRANTED
     assert (delegated["committed"], delegated["paid"]) == (before["committed"], before["paid"])
-    log_out(ministry)
+    ministry.assert_clean()
 
     # The préfet of Isère, local authorising officer, commits the delegated credits: the advance is paid.
-    prefect = logged_in(make_visitor, "prefet.isere")
+    prefect = actors("prefet.isere")
     act(prefect, pk, "Engager les crédits et verser l'avance", "Engagé", "ptai-engage")
     expect(prefect.page.locator("#montant-engage")).to_contain_text("18 000,00")
     expect(prefect.page.locator("#montant-verse")).to_contain_text("9 000,00")
-    log_out(prefect)
+    prefect.assert_clean()
 
     # The balance waits for the final report: the agent enters its counts and hands it in, the
     # préfet accepts it (counts only, no personal data), both from the file page's « Bilans ».
-    agent = logged_in(make_visitor, "agent.grenoble")
+    agent = actors("agent.grenoble")
     agent.visit(f"/ptai/{pk}/", "ptai-bilans")
     agent.page.get_by_role("link", name=re.compile(r"^Bilan final")).click()
     expect(agent.page.get_by_text("aucune donnée personnelle", exact=False).first).to_be_visible()
@@ -271,8 +260,8 @@ def test_f30_f45_ptai_journey_in_the_browser(make_visitor: Any) -> None:
     agent.check("ptai-bilan-final-saisie")
     agent.page.get_by_role("button", name="Enregistrer et remettre le bilan").click()
     expect(agent.page.get_by_text("Le bilan est remis")).to_be_visible()
-    log_out(agent)
-    prefect = logged_in(make_visitor, "prefet.isere")
+    agent.assert_clean()
+    prefect = actors("prefet.isere")
     prefect.visit(f"/ptai/{pk}/", "ptai-bilans-prefet")
     prefect.page.get_by_role("link", name=re.compile(r"^Bilan final")).click()
     prefect.page.get_by_role("button", name="Accepter le bilan").click()
@@ -292,12 +281,12 @@ def test_f30_f45_ptai_journey_in_the_browser(make_visitor: Any) -> None:
     for name in ("decision-attributive", "notification"):
         pdf = re.compile(rf"^{name}-PTAI-2021-38-\d{{4}}\.pdf$")
         expect(documents.get_by_role("link", name=pdf)).to_have_count(1)
-    log_out(prefect)
+    prefect.assert_clean()
 
     # The national budget page: Isère committed and paid exactly the granted amount.
-    ministry = logged_in(make_visitor, "ministere")
+    ministry = actors("ministere")
     after = budget_figures(ministry, "budget-2021-apres")
     assert after["committed"] - before["committed"] == GRANTED
     assert after["paid"] - before["paid"] == GRANTED
     assert before["national"] - after["national"] == GRANTED
-    ministry.assert_clean()
+    actors.assert_clean()
