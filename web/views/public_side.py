@@ -9,7 +9,7 @@ small-count threshold never reach a template (they are None in the catalogue).""
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -81,14 +81,21 @@ def how_to_ptai(request: HttpRequest) -> HttpResponse:
 @require_GET
 def territories(request: HttpRequest) -> HttpResponse:
     """The map of France by département (DROM included) with the same figures as a table."""
-    contracts = Counter(_signed_contracts().filter(kind="ctai").values_list("department__code", flat=True))
-    # One funded PTAI is one award (its catalogue entry); amounts: every award's public amount.
-    projects = Counter(CatalogueEntry.objects.filter(kind="ptai").values_list("department__code", flat=True))
-    amounts = dict(
-        CatalogueEntry.objects.values("department__code")
-        .annotate(total=Sum("amount"))
-        .values_list("department__code", "total")
+    # Grouped by the database (not one row per entry: 124 000 catalogue entries at scale).
+    contracts = dict(
+        _signed_contracts().filter(kind="ctai").order_by().values_list("department__code").annotate(n=Count("pk"))
     )
+    # One funded PTAI is one award (its catalogue entry); amounts: every award's public amount.
+    projects: dict[str, int] = {}
+    amounts: dict[str, Any] = {}
+    by_department = (
+        CatalogueEntry.objects.order_by()
+        .values_list("department__code")
+        .annotate(n=Count("pk", filter=Q(kind="ptai")), total=Sum("amount"))
+    )
+    for code, n, total in by_department:
+        projects[code] = n
+        amounts[code] = total
     codes = set(contracts) | set(projects)
     departments = Department.objects.filter(code__in=codes).select_related("region").order_by("code")
     rows = [
@@ -101,7 +108,7 @@ def territories(request: HttpRequest) -> HttpResponse:
         for d in departments
     ]
     map_data = {row["department"].code: row["ctai"] + row["ptai"] for row in rows}
-    authorities = Authority.objects.filter(pk__in=_public_authority_ids()).select_related("department").order_by("name")
+    authorities = _public_authorities().select_related("department").order_by("name")
     context = {
         "rows": rows,
         "map_json": json.dumps(map_data),
@@ -111,17 +118,19 @@ def territories(request: HttpRequest) -> HttpResponse:
     return render(request, "web/public/territories.html", context)
 
 
-def _public_authority_ids() -> set[int]:
-    ids = set(_signed_contracts().values_list("authority_id", flat=True))
-    ids |= set(CatalogueEntry.objects.values_list("authority_id", flat=True))
-    return ids
+def _public_authorities() -> QuerySet[Authority]:
+    """The collectivités with a signed contract or a published award (two indexed subqueries)."""
+    return Authority.objects.filter(
+        Q(pk__in=_signed_contracts().order_by().values("authority_id"))
+        | Q(pk__in=CatalogueEntry.objects.order_by().values("authority_id"))
+    )
 
 
 @login_not_required
 @require_GET
 def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A collectivité's public page: its signed contracts, its funded projects and actions."""
-    if pk not in _public_authority_ids():
+    if not _public_authorities().filter(pk=pk).exists():
         raise Http404("Cette collectivité n'a ni contrat signé ni projet financé.")
     authority = get_object_or_404(Authority.objects.select_related("department", "region"), pk=pk)
     contracts = _signed_contracts().filter(authority=authority).order_by("signed_on")
