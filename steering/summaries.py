@@ -244,7 +244,8 @@ def committed(data: Data) -> Decimal:
 
 
 def view(grouped: dict[int, Data], codes: dict[int, str]) -> View:
-    """The scope's merged data and, per département, the map's three values."""
+    """The scope's merged data and, per département, the map's three values (engagés, territoires,
+    bénéficiaires)."""
     return View(
         data=merge(grouped.values()),
         map={
@@ -346,11 +347,7 @@ def national_view(department: Department | None) -> View:
         return stored[FRANCE]  # type: ignore[no-any-return]
     if key not in stored:
         return View(data=empty(), map={})
-    return View(data=stored[key], map={department.code: _map_values(stored[key])})
-
-
-def _map_values(data: Data) -> list[Any]:
-    return [str(committed(data)), len(data["engaged"]), sum(data["reached"])]
+    return view({key: stored[key]}, {key: department.code})
 
 
 # --- Recording the changes, in the writer's transaction ------------------------------------------------

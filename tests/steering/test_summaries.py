@@ -38,8 +38,6 @@ def _recomputed(department: Any = None) -> Any:
     grouped = summaries.collect(**summaries.everything(None))
     if department is not None:
         grouped = {k: v for k, v in grouped.items() if k == department.pk}
-        view = summaries.view(grouped, summaries.department_codes(grouped))
-        return _normal(view)
     return _normal(summaries.view(grouped, summaries.department_codes(grouped)))
 
 
